@@ -1,0 +1,149 @@
+package pb_hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Collections whose every read of a record (cases and their steps) is audited.
+var auditedReads = []string{"complaints", "case_steps"}
+
+// Collections whose every write through the API is audited.
+var auditedWrites = []string{"complaints", "case_steps", "staff", "office", "feedback"}
+
+// Collections an administrator cannot delete through the API: they hold the
+// cases, their history and the trail of who saw them.
+var protectedCollections = []string{"office", "staff", "complaints", "case_steps", "feedback", "audit_log"}
+
+func (t *Teduh) bindAudit() {
+	app := t.app
+
+	// reads: the entry is written before the answer, so a read that cannot
+	// be recorded is not served
+	app.OnRecordViewRequest(auditedReads...).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := t.auditStrict(e.App, e.RequestEvent, "view", e.Collection.Name, e.Record.Id, nil); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordsListRequest(auditedReads...).BindFunc(func(e *core.RecordsListRequestEvent) error {
+		ids := make([]string, 0, len(e.Records))
+		for _, r := range e.Records {
+			ids = append(ids, r.Id)
+		}
+		if len(ids) > 0 {
+			detail := map[string]any{"ids": ids, "filter": e.Request.URL.Query().Get("filter")}
+			if err := t.auditStrict(e.App, e.RequestEvent, "list", e.Collection.Name, "", detail); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+	app.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
+		detail := map[string]any{"field": e.FileField.Name, "file": e.ServedName}
+		if err := t.auditStrict(e.App, e.RequestEvent, "download", e.Collection.Name, e.Record.Id, detail); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+
+	// writes: recorded once the write succeeded
+	app.OnRecordCreateRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		action := "create"
+		detail := map[string]any{}
+		if e.Collection.Name == "case_steps" {
+			action = "step"
+			detail = map[string]any{"complaint": e.Record.GetString("complaint"), "step": e.Record.GetInt("step"), "outcome": e.Record.GetString("outcome")}
+		}
+		t.audit(e.App, e.RequestEvent, action, e.Collection.Name, e.Record.Id, detail)
+		return nil
+	})
+	app.OnRecordUpdateRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+		var changed []string
+		for _, f := range e.Collection.Fields {
+			if f.GetName() == "updated" || f.GetName() == "password" || f.GetName() == "tokenKey" {
+				continue
+			}
+			if !sameValue(e.Record.Original().Get(f.GetName()), e.Record.Get(f.GetName())) {
+				changed = append(changed, f.GetName())
+			}
+		}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		t.audit(e.App, e.RequestEvent, "update", e.Collection.Name, e.Record.Id, map[string]any{"fields": changed})
+		return nil
+	})
+	app.OnRecordDeleteRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		t.audit(e.App, e.RequestEvent, "delete", e.Collection.Name, e.Record.Id, nil)
+		return nil
+	})
+
+	// the audit log is append-only for everyone, superusers included
+	app.OnRecordCreateRequest("audit_log").BindFunc(func(e *core.RecordRequestEvent) error {
+		return router.NewForbiddenError("Catatan audit hanya ditulis oleh sistem.", nil)
+	})
+	app.OnRecordUpdate("audit_log").BindFunc(func(e *core.RecordEvent) error {
+		return router.NewForbiddenError("Catatan audit tidak dapat diubah.", nil)
+	})
+	app.OnRecordDelete("audit_log").BindFunc(func(e *core.RecordEvent) error {
+		return router.NewForbiddenError("Catatan audit tidak dapat dihapus.", nil)
+	})
+	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+		for _, name := range protectedCollections {
+			if e.Collection.Name == name {
+				return router.NewForbiddenError("Koleksi ini menyimpan data kasus dan jejak audit; koleksi ini tidak dapat dihapus.", nil)
+			}
+		}
+		return e.Next()
+	})
+	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+		if e.Collection.Name == "audit_log" && (e.Collection.UpdateRule != nil || e.Collection.DeleteRule != nil || e.Collection.CreateRule != nil) {
+			return router.NewForbiddenError("Aturan koleksi audit tidak dapat dibuka untuk perubahan.", nil)
+		}
+		return e.Next()
+	})
+}
+
+// auditStrict writes an audit entry and returns the error if it fails.
+func (t *Teduh) auditStrict(app core.App, e *core.RequestEvent, action, collection, recordID string, detail map[string]any) error {
+	c, err := app.FindCachedCollectionByNameOrId("audit_log")
+	if err != nil {
+		return err
+	}
+	r := core.NewRecord(c)
+	r.Set("action", action)
+	r.Set("collection_name", collection)
+	r.Set("record_id", recordID)
+	r.Set("ip", e.RealIP())
+	if detail != nil {
+		r.Set("detail", detail)
+	}
+	if e.Auth != nil {
+		r.Set("actor_id", e.Auth.Id)
+		r.Set("actor_collection", e.Auth.Collection().Name)
+		name := e.Auth.GetString("name")
+		if name == "" {
+			name = e.Auth.Email()
+		}
+		r.Set("actor_name", name)
+	} else {
+		r.Set("actor_collection", "public")
+		r.Set("actor_name", "Publik")
+	}
+	return app.Save(r)
+}
+
+// audit writes an entry for a write that already happened; a failure is
+// logged loudly rather than undoing the write.
+func (t *Teduh) audit(app core.App, e *core.RequestEvent, action, collection, recordID string, detail map[string]any) {
+	if err := t.auditStrict(app, e, action, collection, recordID, detail); err != nil {
+		app.Logger().Error("audit entry not written", "action", action, "collection", collection, "record", recordID, "error", err)
+	}
+}

@@ -1,0 +1,232 @@
+package pb_hooks
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"teduh/internal/casecode"
+	"teduh/internal/definitions"
+	"teduh/internal/engine"
+)
+
+// Limits of the public endpoints' bodies.
+const (
+	maxComplaintBody = 6 << 20 // a 5 MB document plus the form
+	maxFeedbackBody  = 64 << 10
+)
+
+// StatusLabels are the case statuses as the public and staff read them.
+var StatusLabels = map[string]string{
+	"new":                   "Diterima, menunggu petugas",
+	"in_progress":           "Sedang ditangani",
+	"awaiting_requirements": "Menunggu kelengkapan persyaratan",
+	"closed":                "Selesai",
+	"withdrawn":             "Dicabut atau dialihkan",
+}
+
+func (t *Teduh) bindPublicRoutes(se *core.ServeEvent) error {
+	g := se.Router.Group("/api/public")
+	g.GET("/office", t.publicOffice)
+	g.GET("/forms/complaint", t.publicComplaintForm)
+	g.POST("/complaints", t.submitComplaint).Bind(apis.BodyLimit(maxComplaintBody))
+	g.GET("/complaints/{code}", t.complaintStatus)
+	g.POST("/feedback", t.submitFeedback).Bind(apis.BodyLimit(maxFeedbackBody))
+	return se.Next()
+}
+
+// resolvedForm is the complaint form with the office's districts filled in.
+func (t *Teduh) resolvedForm(app core.App) (*engine.Form, error) {
+	office, err := LoadOffice(app)
+	if err != nil {
+		return nil, err
+	}
+	return t.complaint.Defs.Form.Resolve(map[string][]engine.Option{
+		definitions.OptionsOfficeDistricts: definitions.DistrictOptions(office.Districts),
+	}), nil
+}
+
+func (t *Teduh) publicComplaintForm(e *core.RequestEvent) error {
+	form, err := t.resolvedForm(e.App)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, form)
+}
+
+// readPublicBody reads a JSON object or a multipart/urlencoded form into raw
+// values for Coerce. Uploaded files are returned separately.
+func readPublicBody(e *core.RequestEvent, maxBytes int64) (map[string]any, *router.ApiError) {
+	ct, _, _ := mime.ParseMediaType(e.Request.Header.Get("Content-Type"))
+	raw := map[string]any{}
+	switch ct {
+	case "application/json":
+		body, err := io.ReadAll(io.LimitReader(e.Request.Body, maxBytes+1))
+		if err != nil || int64(len(body)) > maxBytes {
+			return nil, router.NewApiError(http.StatusRequestEntityTooLarge, "Data yang dikirim terlalu besar.", nil)
+		}
+		if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+			return nil, router.NewBadRequestError("Data tidak dapat dibaca. Kirim objek JSON, misalnya {\"reporter_name\": \"…\"}.", nil)
+		}
+	case "multipart/form-data", "application/x-www-form-urlencoded":
+		if err := e.Request.ParseMultipartForm(maxBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return nil, router.NewBadRequestError("Data formulir tidak dapat dibaca atau terlalu besar.", nil)
+		}
+		for k, vs := range e.Request.PostForm {
+			raw[k] = vs
+		}
+		if e.Request.MultipartForm != nil {
+			for k := range e.Request.MultipartForm.File {
+				raw[k] = nil // marks the key as known; the file is read separately
+			}
+		}
+	default:
+		return nil, router.NewApiError(http.StatusUnsupportedMediaType, "Kirim data sebagai JSON atau multipart/form-data.", nil)
+	}
+	return raw, nil
+}
+
+// submitComplaint is the public complaint form's endpoint.
+func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
+	s := t.complaint
+	raw, apiErr := readPublicBody(e, maxComplaintBody)
+	if apiErr != nil {
+		return apiErr
+	}
+	form := s.Defs.Form
+	values, cerrs := form.Coerce(raw)
+	collection, err := e.App.FindCachedCollectionByNameOrId(s.CaseCollection)
+	if err != nil {
+		return err
+	}
+	rec := core.NewRecord(collection)
+	for _, f := range form.Fields() {
+		if f.Type == engine.TypeFile {
+			if _, sent := raw[f.Name]; sent {
+				files, err := e.FindUploadedFiles(f.Name)
+				if err != nil || len(files) != 1 {
+					cerrs[f.Name] = &engine.FieldError{Code: "invalid_file", Message: "Unggah satu berkas saja untuk " + f.Label + "."}
+					continue
+				}
+				rec.Set(f.Name, files[0])
+			}
+			continue
+		}
+		if v, ok := values[f.Name]; ok {
+			rec.Set(f.Name, v)
+		}
+	}
+	if len(cerrs) > 0 {
+		return badRequest("", cerrs)
+	}
+	if err := e.App.SaveWithContext(withMarker(e.Request.Context(), publicIntake), rec); err != nil {
+		return saveError(err)
+	}
+	t.audit(e.App, e, "create", s.CaseCollection, rec.Id, map[string]any{"channel": "online"})
+	return e.JSON(http.StatusOK, map[string]string{
+		"number":        rec.GetString("number"),
+		"tracking_code": rec.GetString("tracking_code"),
+	})
+}
+
+// saveError passes API errors through and turns PocketBase's own field
+// validation into a 400 (never a 500 for bad input).
+func saveError(err error) error {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return router.NewApiError(http.StatusBadRequest, "Data belum lengkap atau tidak valid. Periksa isian yang ditandai.", verrs)
+	}
+	return err
+}
+
+// complaintStatus tells a complainant where their case is, and nothing more.
+func (t *Teduh) complaintStatus(e *core.RequestEvent) error {
+	code, ok := casecode.NormaliseTrackingCode(e.Request.PathValue("code"))
+	if !ok {
+		return badRequest("Kode pelacakan tidak valid. Kode terdiri dari 12 huruf dan angka, misalnya K7PM-X3RT-9WAC.",
+			map[string]*engine.FieldError{"tracking_code": {Code: "invalid_tracking_code", Message: "Kode pelacakan tidak valid. Periksa kembali kode Anda."}})
+	}
+	rec, err := e.App.FindFirstRecordByFilter(t.complaint.CaseCollection, "tracking_code = {:code}", dbx.Params{"code": code})
+	if err != nil {
+		return router.NewNotFoundError("Kode pelacakan tidak ditemukan. Periksa kembali kode Anda, atau hubungi kantor melalui WhatsApp.", nil)
+	}
+	t.audit(e.App, e, "status_check", t.complaint.CaseCollection, rec.Id, nil)
+	step := rec.GetInt("current_step")
+	stepName := ""
+	if st := t.complaint.Defs.Workflow.Step(step); st != nil {
+		stepName = st.Label
+	}
+	status := rec.GetString("status")
+	return e.JSON(http.StatusOK, map[string]any{
+		"number":       rec.GetString("number"),
+		"status":       status,
+		"status_label": StatusLabels[status],
+		"step":         step,
+		"step_name":    stepName,
+		"updated":      rec.GetDateTime("updated"),
+	})
+}
+
+// submitFeedback stores the SOP's "pengaduan layanan": suggestions and
+// complaints about the service itself.
+func (t *Teduh) submitFeedback(e *core.RequestEvent) error {
+	raw, apiErr := readPublicBody(e, maxFeedbackBody)
+	if apiErr != nil {
+		return apiErr
+	}
+	values, cerrs := t.feedback.Coerce(raw)
+	if len(cerrs) > 0 {
+		return badRequest("", cerrs)
+	}
+	env, _, err := t.env(e.App)
+	if err != nil {
+		return err
+	}
+	res := t.feedback.Validate(values, env)
+	if !res.OK() {
+		return badRequest("", res.Errors)
+	}
+	collection, err := e.App.FindCachedCollectionByNameOrId("feedback")
+	if err != nil {
+		return err
+	}
+	rec := core.NewRecord(collection)
+	for k, v := range res.Values {
+		rec.Set(k, v)
+	}
+	if err := e.App.Save(rec); err != nil {
+		return saveError(err)
+	}
+	return e.JSON(http.StatusOK, map[string]string{"message": "Terima kasih. Masukan Anda sudah kami terima."})
+}
+
+// --- staff routes ---------------------------------------------------------
+
+func (t *Teduh) bindStaffRoutes(se *core.ServeEvent) error {
+	g := se.Router.Group("/api").BindFunc(staffOnly)
+	g.GET("/workflows/complaint", t.workflowDefinition)
+	g.GET("/forms/complaint", t.publicComplaintForm)
+	return se.Next()
+}
+
+// workflowDefinition serves the SOP steps so the console renders the form
+// for exactly the next step.
+func (t *Teduh) workflowDefinition(e *core.RequestEvent) error {
+	type out struct {
+		*engine.Workflow
+		Statuses map[string]string `json:"statuses"`
+	}
+	return e.JSON(http.StatusOK, out{Workflow: t.complaint.Defs.Workflow, Statuses: StatusLabels})
+}

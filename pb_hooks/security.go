@@ -1,0 +1,62 @@
+package pb_hooks
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// PageCSP is the Content-Security-Policy of every Teduh page: nothing from
+// another origin, no inline code, no framing.
+const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// bindSecurityHeaders adds the headers that protect the people using Teduh:
+// public API answers are never cached (a shared phone must not keep them),
+// and pages get a strict CSP and send no referrer.
+func (t *Teduh) bindSecurityHeaders(se *core.ServeEvent) error {
+	se.Router.BindFunc(func(e *core.RequestEvent) error {
+		path := e.Request.URL.Path
+		h := e.Response.Header()
+		switch {
+		case strings.HasPrefix(path, "/api/public/"):
+			h.Set("Cache-Control", "no-store")
+		case strings.HasPrefix(path, "/api/"), strings.HasPrefix(path, "/_/"):
+			// PocketBase's own API and admin panel keep their defaults
+		default:
+			h.Set("Content-Security-Policy", PageCSP)
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+			if path == "/" || strings.HasSuffix(path, "/") || strings.HasSuffix(path, ".html") {
+				h.Set("Cache-Control", "no-store")
+			}
+		}
+		return e.Next()
+	})
+	return se.Next()
+}
+
+// refuseInactiveStaff stops deactivated staff at every sign-in and token
+// refresh; the API rules also require active = true on every request.
+func (t *Teduh) refuseInactiveStaff(e *core.RecordAuthRequestEvent) error {
+	if !e.Record.GetBool("active") {
+		return router.NewForbiddenError("Akun Anda tidak aktif. Hubungi administrator sistem.", nil)
+	}
+	return e.Next()
+}
+
+// staffOnly is route middleware for staff endpoints: an active staff member
+// (or the superuser) must be signed in.
+func staffOnly(e *core.RequestEvent) error {
+	switch {
+	case e.Auth == nil:
+		return router.NewUnauthorizedError("Masuk sebagai petugas terlebih dahulu.", nil)
+	case e.Auth.IsSuperuser():
+		return e.Next()
+	case e.Auth.Collection().Name != "staff" || !e.Auth.GetBool("active"):
+		return router.NewForbiddenError("Hanya petugas aktif yang dapat membuka halaman ini.", nil)
+	}
+	return e.Next()
+}
