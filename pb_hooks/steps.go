@@ -64,6 +64,15 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 			return badRequest("Kasus tidak ditemukan.", map[string]*engine.FieldError{
 				"complaint": {Code: "not_found", Message: "Kasus tidak ditemukan."}})
 		}
+		// officers work on their own cases and on unassigned ones
+		if actor != nil && actor.GetString("role") != "supervisor" {
+			if assignee := kase.GetString("assigned_to"); assignee != "" && assignee != actor.Id {
+				if rec.GetInt("step") <= kase.GetInt("current_step") {
+					return router.NewApiError(http.StatusConflict, "Langkah ini sudah dicatat oleh petugas lain yang kini menangani kasus ini.", nil)
+				}
+				return router.NewNotFoundError("Kasus tidak ditemukan.", nil)
+			}
+		}
 		data, ferr := stepData(rec)
 		if ferr != nil {
 			return badRequest(ferr.Message, map[string]*engine.FieldError{"data": ferr})

@@ -184,7 +184,9 @@ func caseStepsCollection(app core.App) (*core.Collection, error) {
 	c := core.NewBaseCollection("case_steps")
 	c.ListRule = ptr(ruleCaseChild)
 	c.ViewRule = ptr(ruleCaseChild)
-	c.CreateRule = ptr(ruleCaseChild)
+	// who may write to which case is checked by the step hook inside its
+	// transaction, so that a race for a new case ends in a clear 409
+	c.CreateRule = ptr(ruleStaff)
 	// no update or delete rule: step records are immutable (hooks also refuse superusers)
 	c.Fields.Add(
 		&core.RelationField{Name: "complaint", CollectionId: complaints.Id, MaxSelect: 1, Required: true},

@@ -347,7 +347,9 @@ func (w *Workflow) Decide(state CaseState, req StepRequest, env Env, facts Facts
 	}
 	res := validateFields(step.Fields, typed, env, w.registry, outcome.Code)
 	for k, e := range res.Errors {
-		ref.Fields["data."+k] = e
+		if ref.Fields["data."+k] == nil {
+			ref.Fields["data."+k] = e
+		}
 	}
 	if len(ref.Fields) == 0 && outcome.When != nil && !outcome.When.Matches(res.Values) {
 		ref.Fields["outcome"] = errf("outcome_mismatch", "Hasil \"%s\" tidak sesuai dengan isian langkah ini.", outcome.Label)

@@ -122,6 +122,7 @@ function renderField(d, tz) {
 }
 
 function render(def, tz) {
+  if (def.title) $('#form-title').textContent = def.title;
   $('#form-description').textContent = def.description || '';
   const box = $('#form-fields');
   box.replaceChildren();
