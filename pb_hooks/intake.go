@@ -7,8 +7,8 @@ import (
 	"mime"
 	"net/http"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -101,7 +101,10 @@ func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	form := s.Defs.Form
+	form, err := t.resolvedForm(e.App)
+	if err != nil {
+		return err
+	}
 	values, cerrs := form.Coerce(raw)
 	collection, err := e.App.FindCachedCollectionByNameOrId(s.CaseCollection)
 	if err != nil {
@@ -109,23 +112,35 @@ func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
 	}
 	rec := core.NewRecord(collection)
 	for _, f := range form.Fields() {
-		if f.Type == engine.TypeFile {
-			if _, sent := raw[f.Name]; sent {
-				files, err := e.FindUploadedFiles(f.Name)
-				if err != nil || len(files) != 1 {
-					cerrs[f.Name] = &engine.FieldError{Code: "invalid_file", Message: "Unggah satu berkas saja untuk " + f.Label + "."}
-					continue
-				}
-				rec.Set(f.Name, files[0])
-			}
+		if _, sent := raw[f.Name]; !sent || f.Type != engine.TypeFile {
 			continue
 		}
-		if v, ok := values[f.Name]; ok {
-			rec.Set(f.Name, v)
+		files, err := e.FindUploadedFiles(f.Name)
+		if err != nil || len(files) != 1 {
+			cerrs[f.Name] = &engine.FieldError{Code: "invalid_file", Message: "Unggah satu berkas saja untuk " + f.Label + "."}
+			continue
 		}
+		if values[f.Name], err = fileMeta(files[0]); err != nil {
+			return err
+		}
+		rec.Set(f.Name, files[0])
 	}
 	if len(cerrs) > 0 {
 		return badRequest("", cerrs)
+	}
+	// validate what was sent before it touches a record, so a value the
+	// record could not even hold (a date that is not a date) is reported
+	env, _, err := t.env(e.App)
+	if err != nil {
+		return err
+	}
+	if res := form.Validate(values, env); !res.OK() {
+		return badRequest("", res.Errors)
+	}
+	for _, f := range form.Fields() {
+		if v, ok := values[f.Name]; ok && f.Type != engine.TypeFile {
+			rec.Set(f.Name, v)
+		}
 	}
 	if err := e.App.SaveWithContext(withMarker(e.Request.Context(), publicIntake), rec); err != nil {
 		return saveError(err)
