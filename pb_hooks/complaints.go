@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/pocketbase/dbx"
@@ -110,7 +111,7 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 			"status":                engine.StatusNew,
 			"current_step":          0,
 			"urgency":               urgency,
-			"first_response_due_at": wf.FirstResponseDue(now, urgency),
+			"first_response_due_at": firstResponseDue(wf, now, urgency),
 			"first_response_at":     "",
 			"verified_at":           "",
 			"due_at":                "",
@@ -137,8 +138,26 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 				step.Set("notes", "Pengaduan diterima melalui formulir online.")
 			}
 		}
-		return tx.SaveWithContext(withMarker(e.Context, systemWrite), step)
+		if err := tx.SaveWithContext(withMarker(e.Context, systemWrite), step); err != nil {
+			return err
+		}
+		// step 1 moved the case; the caller's record (and the API answer) follow
+		fresh, err := tx.FindRecordById(s.CaseCollection, rec.Id)
+		if err != nil {
+			return err
+		}
+		for _, f := range []string{"current_step", "status", "updated"} {
+			rec.Set(f, fresh.Get(f))
+		}
+		return nil
 	})
+}
+
+func firstResponseDue(wf *engine.Workflow, now time.Time, urgency string) any {
+	if wf.FirstResponse.Step == 0 {
+		return "" // this service has no crisis clock
+	}
+	return wf.FirstResponseDue(now, urgency)
 }
 
 // Field returns a profile field by name (for configurable number prefixes).
