@@ -364,3 +364,43 @@ func TestPageSecurityHeaders(t *testing.T) {
 		t.Fatalf("referrer policy %q", page.Header.Get("Referrer-Policy"))
 	}
 }
+
+// Staff register walk-in, WhatsApp and phone complaints through the
+// collection API with the same validation; step 1 names them as its actor.
+func TestStaffCreatedComplaint(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
+	officer, token := h.Staff("petugas@teduh.test", "Petugas Satu", "officer", true)
+	supervisor, supToken := h.Staff("kepala@teduh.test", "Kepala", "supervisor", true)
+
+	for name, tc := range map[string]struct {
+		body        map[string]any
+		field, code string
+	}{
+		"no channel":             {validComplaint(), "channel", "invalid_channel"},
+		"online is public only":  {with(validComplaint(), "channel", "online"), "channel", "invalid_channel"},
+		"same form rules":        {with(validComplaint(), "channel", "walk_in", "victim_nik", "123"), "victim_nik", "nik_length"},
+		"consent still required": {with(validComplaint(), "channel", "phone", "consent", false), "consent", "must_be_true"},
+	} {
+		res := h.Do("POST", "/api/collections/complaints/records", tc.body, token)
+		if res.Status != 400 || res.FieldCode(tc.field) != tc.code {
+			t.Fatalf("%s: %d %s", name, res.Status, res)
+		}
+	}
+	res := h.Do("POST", "/api/collections/complaints/records", with(validComplaint(),
+		"channel", "walk_in", "status", "closed", "assigned_to", supervisor.Id, "intake_actor", supervisor.Id), token)
+	if res.Status != 200 {
+		t.Fatalf("walk-in: %d %s", res.Status, res)
+	}
+	if res.JSON["status"] != "new" || res.JSON["current_step"] != float64(1) || res.JSON["assigned_to"] != "" || res.JSON["intake_actor"] != officer.Id {
+		t.Fatalf("body chose workflow fields: %s", res)
+	}
+	steps, _ := h.App.FindRecordsByFilter("case_steps", "complaint = {:c}", "", 0, 0, dbx.Params{"c": res.JSON["id"]})
+	if len(steps) != 1 || steps[0].GetString("actor") != officer.Id || steps[0].GetString("actor_name") != "Petugas Satu" {
+		t.Fatalf("step 1 of a walk-in: %v", steps)
+	}
+	// a supervisor may assign at intake
+	res = h.Do("POST", "/api/collections/complaints/records", with(validComplaint(), "channel", "whatsapp", "assigned_to", officer.Id), supToken)
+	if res.Status != 200 || res.JSON["assigned_to"] != officer.Id {
+		t.Fatalf("supervisor intake: %d %s", res.Status, res)
+	}
+}
