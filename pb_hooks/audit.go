@@ -21,7 +21,11 @@ func (t *Teduh) bindAudit() {
 	// reads: the entry is written before the answer, so a read that cannot
 	// be recorded is not served
 	app.OnRecordViewRequest(auditedReads...).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := t.auditStrict(e.App, e.RequestEvent, "view", e.Collection.Name, e.Record.Id, nil); err != nil {
+		var detail map[string]any
+		if expand := e.Request.URL.Query().Get("expand"); expand != "" {
+			detail = map[string]any{"expand": expand} // related case data read along
+		}
+		if err := t.auditStrict(e.App, e.RequestEvent, "view", e.Collection.Name, e.Record.Id, detail); err != nil {
 			return err
 		}
 		return e.Next()
@@ -32,7 +36,8 @@ func (t *Teduh) bindAudit() {
 			ids = append(ids, r.Id)
 		}
 		if len(ids) > 0 {
-			detail := map[string]any{"ids": ids, "filter": e.Request.URL.Query().Get("filter")}
+			q := e.Request.URL.Query()
+			detail := map[string]any{"ids": ids, "filter": q.Get("filter"), "expand": q.Get("expand")}
 			if err := t.auditStrict(e.App, e.RequestEvent, "list", e.Collection.Name, "", detail); err != nil {
 				return err
 			}
@@ -41,7 +46,15 @@ func (t *Teduh) bindAudit() {
 	})
 	app.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
 		detail := map[string]any{"field": e.FileField.Name, "file": e.ServedName}
-		if err := t.auditStrict(e.App, e.RequestEvent, "download", e.Collection.Name, e.Record.Id, detail); err != nil {
+		// protected files are fetched with a file token in the query, not an
+		// Authorization header; PocketBase checks it but does not set e.Auth
+		actor := e.Auth
+		if actor == nil {
+			if tok := e.Request.URL.Query().Get("token"); tok != "" {
+				actor, _ = e.App.FindAuthRecordByToken(tok, core.TokenTypeFile)
+			}
+		}
+		if err := t.auditAs(e.App, e.RequestEvent, actor, "download", e.Collection.Name, e.Record.Id, detail); err != nil {
 			return err
 		}
 		return e.Next()
@@ -111,8 +124,14 @@ func (t *Teduh) bindAudit() {
 	})
 }
 
-// auditStrict writes an audit entry and returns the error if it fails.
+// auditStrict writes an audit entry for the request's authenticated caller
+// and returns the error if it fails.
 func (t *Teduh) auditStrict(app core.App, e *core.RequestEvent, action, collection, recordID string, detail map[string]any) error {
+	return t.auditAs(app, e, e.Auth, action, collection, recordID, detail)
+}
+
+// auditAs writes an audit entry naming actor (nil for the public).
+func (t *Teduh) auditAs(app core.App, e *core.RequestEvent, actor *core.Record, action, collection, recordID string, detail map[string]any) error {
 	c, err := app.FindCachedCollectionByNameOrId("audit_log")
 	if err != nil {
 		return err
@@ -125,12 +144,12 @@ func (t *Teduh) auditStrict(app core.App, e *core.RequestEvent, action, collecti
 	if detail != nil {
 		r.Set("detail", detail)
 	}
-	if e.Auth != nil {
-		r.Set("actor_id", e.Auth.Id)
-		r.Set("actor_collection", e.Auth.Collection().Name)
-		name := e.Auth.GetString("name")
+	if actor != nil {
+		r.Set("actor_id", actor.Id)
+		r.Set("actor_collection", actor.Collection().Name)
+		name := actor.GetString("name")
 		if name == "" {
-			name = e.Auth.Email()
+			name = actor.Email()
 		}
 		r.Set("actor_name", name)
 	} else {
