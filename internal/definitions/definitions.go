@@ -66,6 +66,7 @@ func LoadFeedback() (*engine.Form, error) {
 // NewRegistry returns the registry with every named validator Teduh knows.
 func NewRegistry() *engine.Registry {
 	return engine.NewRegistry().
+		Roles("officer", "supervisor").
 		Options(OptionsInstitutionTypes, InstitutionTypes).
 		DynamicOptions(OptionsOfficeDistricts).
 		FieldValidator("nik", validateNIK).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,6 +53,9 @@ func decodeStrict(data []byte, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return fmt.Errorf("invalid JSON: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("invalid JSON: unexpected data after the definition")
+	}
 	return nil
 }
 
@@ -70,8 +74,15 @@ func (f *Form) check() error {
 			return fmt.Errorf("section %d: id and title are required", i+1)
 		}
 	}
-	if err := checkFields(f.Fields(), f.registry, f.optionSource, nil); err != nil {
+	// checked as one list (conditions may refer across sections), then
+	// written back so that options resolved from named lists are kept
+	all := f.Fields()
+	if err := checkFields(all, f.registry, f.optionSource, nil); err != nil {
 		return err
+	}
+	for i := range f.Sections {
+		n := len(f.Sections[i].Fields)
+		f.Sections[i].Fields, all = all[:n:n], all[n:]
 	}
 	for target, name := range f.Derive {
 		if _, ok := f.registry.derivers[name]; !ok {

@@ -26,6 +26,7 @@ type Registry struct {
 	derivers        map[string]Deriver
 	staticOptions   map[string][]Option
 	dynamicOptions  map[string]bool
+	roles           []string
 }
 
 // NewRegistry returns an empty registry.
@@ -68,6 +69,13 @@ func (r *Registry) Options(name string, opts []Option) *Registry {
 // example the districts in the office profile); it is filled by Resolve.
 func (r *Registry) DynamicOptions(name string) *Registry {
 	r.dynamicOptions[name] = true
+	return r
+}
+
+// Roles declares the staff roles workflow steps may name; once declared, a
+// step naming another role does not load (a typo would lock a step).
+func (r *Registry) Roles(roles ...string) *Registry {
+	r.roles = append(r.roles, roles...)
 	return r
 }
 

@@ -65,16 +65,18 @@ func validateFields(fields []Field, in Values, env Env, reg *Registry, outcome s
 	// second pass: visibility, requirements and named validators
 	for i := range fields {
 		fd := &fields[i]
-		if res.Errors[fd.Name] != nil {
-			continue
-		}
 		if fd.ShowWhen != nil && !fd.ShowWhen.Matches(res.Values) {
+			// a hidden field's leftover value is ignored, errors included
+			delete(res.Errors, fd.Name)
 			delete(res.Values, fd.Name)
 			if fd.CopyFrom != "" {
 				if v, ok := res.Values[fd.CopyFrom]; ok {
 					res.Values[fd.Name] = v
 				}
 			}
+			continue
+		}
+		if res.Errors[fd.Name] != nil {
 			continue
 		}
 		v, has := res.Values[fd.Name]
@@ -122,7 +124,7 @@ func validateFields(fields []Field, in Values, env Env, reg *Registry, outcome s
 }
 
 var phoneJunk = strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "")
-var phoneRe = regexp.MustCompile(`^0[0-9]{8,13}$`)
+var phoneRe = regexp.MustCompile(`^0[1-9][0-9]{7,12}$`)
 
 // normalise checks a value against the field's declaration and returns it in
 // canonical form.
@@ -141,16 +143,22 @@ func normalise(fd *Field, v any, env Env) (any, *FieldError) {
 		case TypePhone:
 			p := phoneJunk.Replace(s)
 			if rest, ok := strings.CutPrefix(p, "+62"); ok {
-				p = "0" + rest
+				p = "0" + strings.TrimLeft(rest, "0") // "+62 (0)812…" is 0812…
 			} else if rest, ok := strings.CutPrefix(p, "62"); ok && len(p) >= 10 {
-				p = "0" + rest
+				p = "0" + strings.TrimLeft(rest, "0")
 			}
 			if !phoneRe.MatchString(p) {
 				return nil, errf("invalid_phone", "Nomor telepon tidak valid. Tulis angka saja, contoh: 081234567890.")
 			}
 			return p, nil
 		case TypeNIK:
-			return phoneJunk.Replace(s), nil
+			// people type NIKs with any kind of space or dash
+			return strings.Map(func(r rune) rune {
+				if unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '.' {
+					return -1
+				}
+				return r
+			}, s), nil
 		case TypeSelect:
 			if !fd.HasOption(s) {
 				return nil, errf("invalid_option", "Pilihan untuk %s tidak dikenal. Pilih salah satu dari daftar.", fd.Label)
@@ -245,11 +253,29 @@ func normalise(fd *Field, v any, env Env) (any, *FieldError) {
 			return nil, errf("file_empty", "Berkas untuk %s kosong. Pilih berkas lain.", fd.Label)
 		}
 		if m.MIME != "" && !slices.Contains(fd.Accept, m.MIME) {
-			return nil, errf("file_type", "Jenis berkas untuk %s tidak diterima. Gunakan JPG, PNG, WEBP atau PDF.", fd.Label)
+			return nil, errf("file_type", "Jenis berkas untuk %s tidak diterima. Gunakan %s.", fd.Label, acceptedKinds(fd.Accept))
 		}
 		return m, nil
 	}
 	return nil, errf("invalid_type", "%s tidak dapat dibaca.", fd.Label)
+}
+
+var mimeNames = map[string]string{"image/jpeg": "JPG", "image/png": "PNG", "image/webp": "WEBP", "application/pdf": "PDF"}
+
+// acceptedKinds names the accepted file types as people know them.
+func acceptedKinds(accept []string) string {
+	names := make([]string, 0, len(accept))
+	for _, m := range accept {
+		if n, ok := mimeNames[m]; ok {
+			names = append(names, n)
+		} else {
+			names = append(names, m)
+		}
+	}
+	if len(names) > 1 {
+		return strings.Join(names[:len(names)-1], ", ") + " atau " + names[len(names)-1]
+	}
+	return strings.Join(names, "")
 }
 
 func optionIndex(fd *Field, code string) int {
@@ -273,7 +299,9 @@ func cleanText(fd *Field, s string) (string, *FieldError) {
 			}
 			return ' '
 		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		// control and invisible format characters (zero-width spaces,
+		// direction overrides that could disguise text shown to officers)
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
 			return -1
 		}
 		return r

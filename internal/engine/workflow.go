@@ -118,6 +118,11 @@ func (w *Workflow) check(form *Form) error {
 		if slices.ContainsFunc(w.Steps[:i], func(o Step) bool { return o.Code == s.Code }) {
 			return fmt.Errorf("%s: code %q used twice", where, s.Code)
 		}
+		for _, r := range s.Roles {
+			if len(w.registry.roles) > 0 && !slices.Contains(w.registry.roles, r) {
+				return fmt.Errorf("%s %q: unknown role %q (known: %v)", where, s.Code, r, w.registry.roles)
+			}
+		}
 		if s.Automatic != (len(s.Roles) == 0) {
 			return fmt.Errorf("%s %q: a step is either automatic or names the roles that may record it", where, s.Code)
 		}
@@ -175,6 +180,11 @@ func (w *Workflow) check(form *Form) error {
 	}
 	if !w.Steps[0].Automatic {
 		return fmt.Errorf("step 1 must be automatic: it is recorded when the case is created")
+	}
+	for _, r := range w.Withdraw.Roles {
+		if len(w.registry.roles) > 0 && !slices.Contains(w.registry.roles, r) {
+			return fmt.Errorf("withdraw: unknown role %q (known: %v)", r, w.registry.roles)
+		}
 	}
 	if fr := w.FirstResponse; fr.Step != 0 {
 		if fr.Step < 2 || fr.Step > len(w.Steps) {
@@ -301,6 +311,9 @@ func (w *Workflow) Decide(state CaseState, req StepRequest, env Env, facts Facts
 		return nil, refuse(http.StatusBadRequest, "step", "unknown_step", fmt.Sprintf("Langkah %d tidak ada dalam prosedur ini.", req.Step))
 	}
 	next := w.Step(state.CurrentStep + 1)
+	if next == nil {
+		return nil, refuse(http.StatusConflict, "complaint", "case_state_invalid", "Keadaan kasus ini tidak sesuai prosedur. Hubungi administrator sistem.")
+	}
 	if req.Step <= state.CurrentStep {
 		return nil, refuse(http.StatusConflict, "step", "step_already_recorded",
 			fmt.Sprintf("Langkah %d (%s) sudah dicatat, mungkin baru saja oleh petugas lain. Muat ulang kasus ini untuk melihat langkah berikutnya.", step.Number, step.Label))
@@ -376,6 +389,8 @@ func (w *Workflow) Decide(state CaseState, req StepRequest, env Env, facts Facts
 	}
 	if outcome.Status != "" {
 		d.NewStatus = outcome.Status
+	} else if HasEffect(outcome.Effects, EffectCloseCase) {
+		d.NewStatus = StatusClosed
 	}
 	return d, nil
 }
