@@ -103,13 +103,19 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 			urgency = engine.UrgencyNormal
 		}
 		wf := s.Defs.Workflow
+		// step 1 goes through the engine like every step; its effect on the
+		// case is written with the case itself (one write instead of two)
+		first, refusal := wf.Decide(engine.CaseState{}, engine.StepRequest{Step: 1, Outcome: engine.OutcomeDone, System: true}, env, nil)
+		if refusal != nil {
+			return refusalError(refusal)
+		}
 		rec.Load(map[string]any{
 			"number":                casecode.Number(office.Field(s.NumberPrefixKey), year, last.Seq+1),
 			"number_year":           year,
 			"number_seq":            last.Seq + 1,
 			"tracking_code":         code,
-			"status":                engine.StatusNew,
-			"current_step":          0,
+			"status":                first.NewStatus,
+			"current_step":          first.NewStep,
 			"urgency":               urgency,
 			"first_response_due_at": firstResponseDue(wf, now, urgency),
 			"first_response_at":     "",
@@ -128,28 +134,19 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 			return err
 		}
 		step := core.NewRecord(steps)
-		step.Load(map[string]any{"complaint": rec.Id, "step": 1, "outcome": engine.OutcomeDone})
+		step.Load(map[string]any{"complaint": rec.Id, "step": 1, "step_code": first.Step.Code, "outcome": first.Outcome, "workflow_version": wf.Version})
 		if actor != nil {
 			step.Set("actor", actor.Id)
 			step.Set("actor_kind", "staff")
+			step.Set("actor_name", actor.GetString("name"))
 		} else {
 			step.Set("actor_kind", "system")
+			step.Set("actor_name", "Sistem")
 			if public {
 				step.Set("notes", "Pengaduan diterima melalui formulir online.")
 			}
 		}
-		if err := tx.SaveWithContext(withMarker(e.Context, systemWrite), step); err != nil {
-			return err
-		}
-		// step 1 moved the case; the caller's record (and the API answer) follow
-		fresh, err := tx.FindRecordById(s.CaseCollection, rec.Id)
-		if err != nil {
-			return err
-		}
-		for _, f := range []string{"current_step", "status", "updated"} {
-			rec.Set(f, fresh.Get(f))
-		}
-		return nil
+		return tx.SaveWithContext(withMarker(withMarker(e.Context, systemWrite), stepApplied), step)
 	})
 }
 
@@ -226,9 +223,17 @@ func refuseCaseDelete(e *core.RecordEvent) error {
 // validateCaseValues reads the form fields from the record and validates
 // them against the form definition with the office's districts.
 func (t *Teduh) validateCaseValues(s *Service, app core.App, rec *core.Record, office *Office, env engine.Env) (engine.Result, error) {
-	form := s.Defs.Form.Resolve(map[string][]engine.Option{
-		definitions.OptionsOfficeDistricts: definitions.DistrictOptions(office.Districts),
-	})
+	form := s.Defs.Form
+	if s == t.complaint {
+		var err error
+		if form, err = t.resolvedForm(app); err != nil {
+			return engine.Result{}, err
+		}
+	} else {
+		form = form.Resolve(map[string][]engine.Option{
+			definitions.OptionsOfficeDistricts: definitions.DistrictOptions(office.Districts),
+		})
+	}
 	raw := map[string]any{}
 	for _, f := range form.Fields() {
 		v, err := recordValue(rec, &f)

@@ -39,6 +39,7 @@ type Teduh struct {
 	now       func() time.Time
 	complaint *Service
 	feedback  *engine.Form
+	cache     officeCache
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -81,6 +82,8 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	app.OnRecordCreate("office").BindFunc(t.refuseSecondOffice)
 	app.OnRecordValidate("office").BindFunc(t.validateOffice)
 	app.OnRecordDelete("office").BindFunc(t.refuseOfficeDelete)
+	app.OnRecordAfterCreateSuccess("office").BindFunc(t.forgetOffice)
+	app.OnRecordAfterUpdateSuccess("office").BindFunc(t.forgetOffice)
 
 	// --- cases and the SOP engine ------------------------------------------
 	t.BindService(t.complaint)
@@ -88,6 +91,9 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- public intake and definitions API ---------------------------------
 	app.OnServe().BindFunc(t.bindPublicRoutes)
 	app.OnServe().BindFunc(t.bindStaffRoutes)
+
+	// --- reminders and notifications ---------------------------------------
+	t.bindReminders()
 
 	// --- audit trail ---------------------------------------------------------
 	t.bindAudit()
@@ -113,7 +119,7 @@ func (t *Teduh) Now() time.Time { return t.now() }
 
 // env builds the validation environment for the office's time zone.
 func (t *Teduh) env(app core.App) (engine.Env, *Office, error) {
-	office, err := LoadOffice(app)
+	office, err := t.Office(app)
 	if err != nil {
 		return engine.Env{}, nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teduh/internal/casecode"
-	"teduh/internal/definitions"
 	"teduh/internal/engine"
 )
 
@@ -41,17 +40,6 @@ func (t *Teduh) bindPublicRoutes(se *core.ServeEvent) error {
 	g.GET("/complaints/{code}", t.complaintStatus)
 	g.POST("/feedback", t.submitFeedback).Bind(apis.BodyLimit(maxFeedbackBody))
 	return se.Next()
-}
-
-// resolvedForm is the complaint form with the office's districts filled in.
-func (t *Teduh) resolvedForm(app core.App) (*engine.Form, error) {
-	office, err := LoadOffice(app)
-	if err != nil {
-		return nil, err
-	}
-	return t.complaint.Defs.Form.Resolve(map[string][]engine.Option{
-		definitions.OptionsOfficeDistricts: definitions.DistrictOptions(office.Districts),
-	}), nil
 }
 
 func (t *Teduh) publicComplaintForm(e *core.RequestEvent) error {

@@ -3,11 +3,15 @@ package pb_hooks
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"teduh/internal/definitions"
+	"teduh/internal/engine"
 )
 
 // Office is the office profile: the one record that makes Teduh Singkawang's
@@ -40,7 +44,55 @@ func (o *Office) Location() *time.Location {
 	return o.loc
 }
 
-// LoadOffice reads the office profile.
+// officeCache keeps the office profile and the complaint form resolved with
+// its districts, so a request does not read and rebuild them; any save of the
+// profile through this app empties it.
+type officeCache struct {
+	mu     sync.RWMutex
+	office *Office
+	form   *engine.Form
+}
+
+// Office returns the (cached) office profile.
+func (t *Teduh) Office(app core.App) (*Office, error) {
+	o, _, err := t.officeAndForm(app)
+	return o, err
+}
+
+// resolvedForm is the complaint form with the office's districts filled in.
+func (t *Teduh) resolvedForm(app core.App) (*engine.Form, error) {
+	_, f, err := t.officeAndForm(app)
+	return f, err
+}
+
+func (t *Teduh) officeAndForm(app core.App) (*Office, *engine.Form, error) {
+	t.cache.mu.RLock()
+	o, f := t.cache.office, t.cache.form
+	t.cache.mu.RUnlock()
+	if o != nil {
+		return o, f, nil
+	}
+	o, err := LoadOffice(app)
+	if err != nil {
+		return nil, nil, err
+	}
+	f = t.complaint.Defs.Form.Resolve(map[string][]engine.Option{
+		definitions.OptionsOfficeDistricts: definitions.DistrictOptions(o.Districts),
+	})
+	t.cache.mu.Lock()
+	t.cache.office, t.cache.form = o, f
+	t.cache.mu.Unlock()
+	return o, f, nil
+}
+
+func (t *Teduh) forgetOffice(e *core.RecordEvent) error {
+	t.cache.mu.Lock()
+	t.cache.office, t.cache.form = nil, nil
+	t.cache.mu.Unlock()
+	return e.Next()
+}
+
+// LoadOffice reads the office profile from the database.
 func LoadOffice(app core.App) (*Office, error) {
 	var r *core.Record
 	records, err := app.FindRecordsByFilter("office", "", "created", 1, 0)
@@ -119,7 +171,7 @@ func (t *Teduh) refuseOfficeDelete(e *core.RecordEvent) error {
 // publicOffice is the part of the profile the public pages show, with the
 // procedure steps taken from the workflow definition.
 func (t *Teduh) publicOffice(e *core.RequestEvent) error {
-	office, err := LoadOffice(e.App)
+	office, err := t.Office(e.App)
 	if err != nil {
 		return err
 	}

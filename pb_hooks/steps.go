@@ -36,6 +36,9 @@ func (t *Teduh) stampStepActor(e *core.RecordRequestEvent) error {
 // transaction as the step record.
 func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 	system := hasMarker(e.Context, systemWrite)
+	if system && hasMarker(e.Context, stepApplied) {
+		return e.Next()
+	}
 	return inTx(e, func(tx core.App) error {
 		rec := e.Record
 		var roles []string

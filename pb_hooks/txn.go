@@ -18,6 +18,9 @@ const (
 	systemWrite ctxKey = iota
 	// publicIntake marks a complaint submitted through the public form.
 	publicIntake
+	// stepApplied marks a system step record whose effect on the case was
+	// already decided by the engine and written with the case (step 1).
+	stepApplied
 )
 
 func withMarker(ctx context.Context, key ctxKey) context.Context {

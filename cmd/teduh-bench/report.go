@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+type intakeRow struct {
+	clients                          int
+	intakeRPS, intakeP50, intakeP99  float64
+	bareRPS, bareP50, bareP99, ratio float64
+	failures                         int
+}
+
+type queryRow struct {
+	name, target string
+	p50, p95     float64
+}
+
+// report collects the figures of one run.
+type report struct {
+	started  time.Time
+	command  string
+	intake   []intakeRow
+	cases    int
+	seedTime time.Duration
+	startup  float64
+	rss      int64
+	dbSize   int64
+	queries  []queryRow
+	extra    []string
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Teduh benchmarks\n\n")
+	fmt.Fprintf(&b, "- Date: %s\n- Machine: %s\n- Command: `%s` (through `make bench`)\n", r.started.UTC().Format("2006-01-02 15:04 UTC"), machine(), r.command)
+	fmt.Fprintf(&b, "- Method: the real server binary on a temporary data directory, driven over loopback HTTP by the load tool in `cmd/teduh-bench`; every figure is the median of the runs, and ratios are taken within the same run.\n\n")
+	if len(r.intake) > 0 {
+		fmt.Fprintf(&b, "## 1. Public intake vs bare PocketBase record creation\n\n")
+		fmt.Fprintf(&b, "`POST /api/public/complaints` (validation against the form definition, numbering, tracking code, step 1, audit entry, all in one transaction) against `POST /api/collections/bench_complaints/records` (same fields, no hooks), alternated in the same run.\n\n")
+		fmt.Fprintf(&b, "| clients | intake req/s | intake p50 | intake p99 | bare req/s | bare p50 | bare p99 | ratio | failures |\n|---|---|---|---|---|---|---|---|---|\n")
+		for _, row := range r.intake {
+			fmt.Fprintf(&b, "| %d | %.0f | %.1f ms | %.1f ms | %.0f | %.1f ms | %.1f ms | %.2f× | %d |\n", row.clients, row.intakeRPS, row.intakeP50, row.intakeP99,
+				row.bareRPS, row.bareP50, row.bareP99, row.ratio, row.failures)
+		}
+		for _, row := range r.intake {
+			if row.clients == 16 {
+				fmt.Fprintf(&b, "\nTarget at 16 clients: ratio ≥ 0.5× — %s (%.2f×); p99 ≤ 50 ms — %s (%.1f ms).\n", mark(row.ratio >= 0.5), row.ratio, mark(row.intakeP99 <= 50), row.intakeP99)
+			}
+		}
+	}
+	if r.cases > 0 {
+		fmt.Fprintf(&b, "\n## 2. National scale: %d cases\n\n", r.cases)
+		fmt.Fprintf(&b, "Seeded with batched SQL in transactions in %s: ten years of cases, 3,000 open (new, awaiting requirements, in progress at steps 3–8) with their step records, 50 officers, 15%% emergencies, six districts.\n\n", r.seedTime.Round(time.Second))
+		fmt.Fprintf(&b, "| measurement | p50 | p95 | target |\n|---|---|---|---|\n")
+		for _, q := range r.queries {
+			fmt.Fprintf(&b, "| %s | %.2f ms | %.2f ms | %s — %s |\n", q.name, q.p50, q.p95, q.target, mark(q.p95 <= 25))
+		}
+		fmt.Fprintf(&b, "\n| measurement | value | target |\n|---|---|---|\n")
+		fmt.Fprintf(&b, "| start-up (process start → /api/health) | %.0f ms | ≤ 1 s — %s |\n", r.startup, mark(r.startup <= 1000))
+		fmt.Fprintf(&b, "| peak RSS of the server during the queries | %.0f MB | ≤ 150 MB — %s |\n", float64(r.rss)/(1<<20), mark(r.rss <= 150<<20))
+		fmt.Fprintf(&b, "| database size (data.db + WAL) | %.0f MB | — |\n", float64(r.dbSize)/(1<<20))
+	}
+	for _, e := range r.extra {
+		b.WriteString("\n" + e + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log"
+	"math/big"
+	mrand "math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"teduh/internal/casecode"
+	"teduh/pb_hooks"
+)
+
+const benchPassword = "bench-password-123"
+
+var (
+	firstNames = []string{"Siti", "Ani", "Dewi", "Rina", "Wati", "Lina", "Mei", "Fitri", "Nur", "Yuni", "Ayu", "Sri", "Rosa", "Lili", "Susan", "Budi", "Agus", "Rudi", "Hendra", "Joko", "Kevin", "Dian", "Putri", "Indah", "Maria"}
+	lastNames  = []string{"Aminah", "Wulandari", "Lestari", "Susanti", "Handayani", "Saputri", "Rahayu", "Kurniawati", "Pratiwi", "Hartono", "Wijaya", "Tan", "Lim", "Halim", "Santoso", "Setiawan", "Purnama", "Anggraini", "Oktaviani", "Permata"}
+	districts  = []string{"Singkawang Barat", "Singkawang Tengah", "Singkawang Timur", "Singkawang Utara", "Singkawang Selatan", "luar_wilayah"}
+)
+
+func randomID(rng *mrand.Rand) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 15)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// seedScale fills a data directory with a country's worth of cases using
+// batched SQL inside transactions: ten years, a few thousand still open.
+func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmail string, sample seedSample, err error) {
+	rng := mrand.New(mrand.NewPCG(42, 7))
+	officer, err := pb_hooks.AddStaff(app, "petugas1@bench.test", "Petugas Satu", "officer", "", benchPassword)
+	if err != nil {
+		return "", "", sample, err
+	}
+	if _, err = pb_hooks.AddStaff(app, "kepala@bench.test", "Kepala", "supervisor", "", benchPassword); err != nil {
+		return "", "", sample, err
+	}
+	officers := []string{officer.Id}
+	hash := officer.GetString("password")
+	err = app.RunInTransaction(func(tx core.App) error {
+		for i := 2; i <= 50; i++ {
+			id := randomID(rng)
+			_, err := tx.DB().Insert("staff", dbx.Params{
+				"id": id, "email": fmt.Sprintf("petugas%d@bench.test", i), "password": hash, "tokenKey": randomID(rng) + randomID(rng),
+				"verified": true, "name": fmt.Sprintf("Petugas %d", i), "role": "officer", "active": true,
+				"created": now.Format(time.DateTime), "updated": now.Format(time.DateTime),
+			}).Execute()
+			if err != nil {
+				return err
+			}
+			officers = append(officers, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", "", sample, err
+	}
+
+	// creation times over ten years, in order, so numbers are sequential per year
+	start := now.AddDate(-10, 0, 0)
+	span := now.Sub(start)
+	times := make([]time.Time, n)
+	for i := range times {
+		times[i] = start.Add(time.Duration(rng.Int64N(int64(span))))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	openFrom := n - 3000 // the most recent cases are the open ones
+	seq := map[int]int{}
+	fmtTime := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+	cols := []string{"id", "number", "number_year", "number_seq", "tracking_code", "channel", "status", "current_step", "urgency",
+		"first_response_due_at", "first_response_at", "verified_at", "due_at", "closed_at", "assigned_to", "warnings",
+		"form_version", "workflow_version", "reporter_name", "reporter_phone", "reporter_relation", "victim_name", "victim_sex",
+		"victim_district", "violence_types", "chronology", "consent", "created", "updated"}
+	const batch = 400
+	var openCases []openCase
+	t0 := time.Now()
+	for lo := 0; lo < n; lo += 20_000 {
+		hi := min(lo+20_000, n)
+		err := app.RunInTransaction(func(tx core.App) error {
+			for b := lo; b < hi; b += batch {
+				e := min(b+batch, hi)
+				var sb strings.Builder
+				params := dbx.Params{}
+				sb.WriteString("INSERT INTO complaints (" + strings.Join(cols, ",") + ") VALUES ")
+				for i := b; i < e; i++ {
+					created := times[i]
+					year := created.In(wib).Year()
+					seq[year]++
+					urgency := "normal"
+					if rng.IntN(100) < 15 {
+						urgency = "emergency"
+					}
+					frHours := 24
+					if urgency == "emergency" {
+						frHours = 1
+					}
+					row := map[string]any{
+						"id": randomID(rng), "number": casecode.Number("SKW", year, seq[year]), "number_year": year, "number_seq": seq[year],
+						"channel": []string{"online", "walk_in", "whatsapp", "phone", "sapa"}[rng.IntN(5)], "urgency": urgency,
+						"first_response_due_at": fmtTime(created.Add(time.Duration(frHours) * time.Hour)),
+						"first_response_at":     "", "verified_at": "", "due_at": "", "closed_at": "", "assigned_to": "",
+						"warnings": "[]", "form_version": "2026.1", "workflow_version": "2026.1",
+						"reporter_name":  firstNames[rng.IntN(len(firstNames))] + " " + lastNames[rng.IntN(len(lastNames))],
+						"reporter_phone": fmt.Sprintf("0812%08d", rng.IntN(100_000_000)), "reporter_relation": "family",
+						"victim_name":     firstNames[rng.IntN(len(firstNames))] + " " + lastNames[rng.IntN(len(lastNames))],
+						"victim_sex":      []string{"female", "female", "female", "male"}[rng.IntN(4)],
+						"victim_district": districts[rng.IntN(len(districts))], "violence_types": `["physical","psychological"]`,
+						"chronology": "Korban mengalami kekerasan di rumah.", "consent": true,
+						"created": fmtTime(created), "updated": fmtTime(created),
+					}
+					code, _ := casecode.NewTrackingCode(rand.Reader)
+					row["tracking_code"] = code
+					step, status := 9, "closed"
+					switch {
+					case i >= openFrom:
+						switch r := rng.IntN(10); {
+						case r == 0:
+							step, status = 1, "new"
+						case r <= 2:
+							step, status = 2, "awaiting_requirements"
+						default:
+							step, status = 3+rng.IntN(6), "in_progress"
+						}
+					case rng.IntN(100) < 2:
+						step, status = 2+rng.IntN(6), "withdrawn"
+					}
+					row["status"], row["current_step"] = status, step
+					if step >= 2 {
+						row["assigned_to"] = officers[rng.IntN(len(officers))]
+						row["first_response_at"] = fmtTime(created.Add(30 * time.Minute))
+					}
+					if step >= 3 {
+						verified := created.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
+						row["verified_at"] = fmtTime(verified)
+						row["due_at"] = fmtTime(verified.Add(7 * 24 * time.Hour))
+					}
+					if status == "closed" || status == "withdrawn" {
+						row["closed_at"] = fmtTime(created.Add(time.Duration(2+rng.IntN(9)) * 24 * time.Hour))
+					}
+					if i >= openFrom {
+						openCases = append(openCases, openCase{id: row["id"].(string), step: step, created: created, actor: row["assigned_to"].(string)})
+					}
+					if i%97 == 0 {
+						sample.numbers = append(sample.numbers, row["number"].(string))
+						sample.codes = append(sample.codes, code)
+						sample.names = append(sample.names, strings.Fields(row["victim_name"].(string))[1])
+					}
+					if i > b {
+						sb.WriteString(",")
+					}
+					sb.WriteString("(")
+					for j, c := range cols {
+						if j > 0 {
+							sb.WriteString(",")
+						}
+						p := fmt.Sprintf("p%d_%s", i-b, c)
+						sb.WriteString("{:" + p + "}")
+						params[p] = row[c]
+					}
+					sb.WriteString(")")
+				}
+				if _, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return "", "", sample, err
+		}
+	}
+	// the open cases' step records, so their timelines exist
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, c := range openCases {
+			for s := 1; s <= c.step; s++ {
+				actor, kind := c.actor, "staff"
+				if s == 1 || actor == "" {
+					actor, kind = "", "system"
+				}
+				_, err := tx.DB().Insert("case_steps", dbx.Params{
+					"id": randomID(rng), "complaint": c.id, "step": s, "step_code": fmt.Sprint("step", s), "outcome": "done",
+					"notes": "Catatan langkah.", "data": "{}", "actor": actor, "actor_kind": kind, "actor_name": "Petugas",
+					"workflow_version": "2026.1", "created": fmtTime(c.created.Add(time.Duration(s) * time.Hour)),
+				}).Execute()
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		_, err = app.DB().NewQuery("ANALYZE").Execute()
+	}
+	log.Printf("seeded %d cases (%d open) in %s", n, len(openCases), time.Since(t0).Round(time.Millisecond))
+	return "petugas1@bench.test", "kepala@bench.test", sample, err
+}
+
+type openCase struct {
+	id      string
+	step    int
+	created time.Time
+	actor   string
+}
+
+type seedSample struct {
+	numbers, codes, names []string
+}
+
+var wib = time.FixedZone("WIB", 7*3600)
+
+func dirSize(dir string) int64 {
+	var total int64
+	for _, name := range []string{"data.db", "data.db-wal", "data.db-shm"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			total += st.Size()
+		}
+	}
+	return total
+}
+
+func randomPick(list []string) string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(list))))
+	return list[n.Int64()]
+}
+
+func benchScale(cfg config, bin, dir string, r *report) error {
+	now := time.Now().UTC()
+	var officerEmail, supervisorEmail string
+	var sample seedSample
+	t0 := time.Now()
+	err := prepareDataDir(dir, func(app core.App) error {
+		var err error
+		officerEmail, supervisorEmail, sample, err = seedScale(app, cfg.cases, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.seedTime = time.Since(t0)
+	r.cases = cfg.cases
+
+	// start-up time: median of several starts on the full database
+	var startups []float64
+	for i := 0; i < cfg.runs; i++ {
+		srv, err := startServer(bin, dir)
+		if err != nil {
+			return err
+		}
+		startups = append(startups, ms(srv.startup))
+		srv.stop()
+	}
+	r.startup = median(startups)
+	log.Printf("start-up on %d cases: %.0f ms (median of %d)", cfg.cases, r.startup, cfg.runs)
+
+	srv, err := startServer(bin, dir)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	officer, err := signIn(srv.base, officerEmail, benchPassword)
+	if err != nil {
+		return err
+	}
+	supervisor, err := signIn(srv.base, supervisorEmail, benchPassword)
+	if err != nil {
+		return err
+	}
+
+	list := func(token, query string) func(int) error {
+		return func(int) error {
+			status, body, err := request("GET", srv.base+"/api/collections/complaints/records?"+query, token, nil)
+			if err != nil {
+				return err
+			}
+			if status != 200 {
+				return fmt.Errorf("%d %s", status, body)
+			}
+			return nil
+		}
+	}
+	open := url.QueryEscape("status != 'closed' && status != 'withdrawn'")
+	queue := "perPage=20&skipTotal=1&sort=urgency,due_at,created&filter=" + open
+	measure := func(name, target string, fn func(int) error) error {
+		var p50s, p95s []float64
+		for run := 0; run < cfg.runs; run++ {
+			lat, err := repeat(cfg.queries, fn)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			p50s = append(p50s, ms(percentile(lat, 0.5)))
+			p95s = append(p95s, ms(percentile(lat, 0.95)))
+		}
+		row := queryRow{name: name, target: target, p50: median(p50s), p95: median(p95s)}
+		r.queries = append(r.queries, row)
+		log.Printf("%-45s p50 %6.2f ms  p95 %6.2f ms", name, row.p50, row.p95)
+		return nil
+	}
+	steps := []struct {
+		name string
+		fn   func(int) error
+	}{
+		{"officer queue (mine + unassigned), page 1", list(officer, queue)},
+		{"supervisor queue, page 1", list(supervisor, queue)},
+		{"supervisor queue, page 100", list(supervisor, queue+"&page=100")},
+		{"search by case number", func(int) error {
+			return list(supervisor, "perPage=20&skipTotal=1&filter="+url.QueryEscape(fmt.Sprintf("number = '%s'", randomPick(sample.numbers))))(0)
+		}},
+		{"search by victim name", func(int) error {
+			return list(supervisor, "perPage=20&skipTotal=1&sort=-created&filter="+url.QueryEscape(fmt.Sprintf("victim_name ~ '%s'", randomPick(sample.names))))(0)
+		}},
+		{"public status by tracking code", func(int) error {
+			status, body, err := request("GET", srv.base+"/api/public/complaints/"+randomPick(sample.codes), "", nil)
+			if err == nil && status != 200 {
+				err = fmt.Errorf("%d %s", status, body)
+			}
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if err := measure(s.name, "p95 ≤ 25 ms", s.fn); err != nil {
+			return err
+		}
+	}
+	r.rss = srv.peakRSS()
+	r.dbSize = dirSize(dir)
+	return nil
+}
