@@ -221,6 +221,8 @@ func (t *Teduh) bindStaffRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api").BindFunc(staffOnly)
 	g.GET("/workflows/complaint", t.workflowDefinition)
 	g.GET("/forms/complaint", t.publicComplaintForm)
+	g.GET("/queue", t.queue)
+	g.GET("/staff-load", t.staffLoad)
 	return se.Next()
 }
 

@@ -1,0 +1,231 @@
+package pb_hooks
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"teduh/internal/engine"
+)
+
+// The staff queue and search: hand-written, indexed SQL that stays fast with
+// a million cases (PocketBase's generic list joins the auth record and sorts
+// DISTINCT rows, which is too slow at that size). The visibility rule is the
+// collection's own: officers see their cases and the unassigned ones.
+
+var openStatuses = []any{engine.StatusNew, engine.StatusInProgress, "awaiting_requirements"}
+
+var caseNumberRe = regexp.MustCompile(`(?i)^[A-Z]{2,6}-[0-9]{4}-[0-9]{4,}$`)
+
+// QueueItem is one row of the queue: what an officer needs to pick the next
+// case, and nothing of the complaint's story.
+type QueueItem struct {
+	ID                 string         `db:"id" json:"id"`
+	Number             string         `db:"number" json:"number"`
+	Urgency            string         `db:"urgency" json:"urgency"`
+	Status             string         `db:"status" json:"status"`
+	StatusLabel        string         `db:"-" json:"status_label"`
+	CurrentStep        int            `db:"current_step" json:"current_step"`
+	StepName           string         `db:"-" json:"step_name"`
+	DueAt              types.DateTime `db:"due_at" json:"due_at"`
+	FirstResponseDueAt types.DateTime `db:"first_response_due_at" json:"first_response_due_at"`
+	FirstResponseAt    types.DateTime `db:"first_response_at" json:"first_response_at"`
+	AssignedTo         string         `db:"assigned_to" json:"assigned_to"`
+	VictimName         string         `db:"victim_name" json:"victim_name"`
+	VictimDistrict     string         `db:"victim_district" json:"victim_district"`
+	Created            types.DateTime `db:"created" json:"created"`
+	Rank               int            `db:"rank" json:"rank"`
+	Overdue            bool           `db:"-" json:"overdue"`
+}
+
+const queueColumns = "c.id, c.number, c.urgency, c.status, c.current_step, c.due_at, c.first_response_due_at, c.first_response_at, c.assigned_to, c.victim_name, c.victim_district, c.created"
+
+// caseViewer is who asks: officers are limited to their own and unassigned cases.
+type caseViewer struct {
+	id      string
+	limited bool
+}
+
+func viewer(e *core.RequestEvent) caseViewer {
+	if e.Auth == nil || e.Auth.IsSuperuser() || e.Auth.GetString("role") == "supervisor" {
+		return caseViewer{}
+	}
+	return caseViewer{id: e.Auth.Id, limited: true}
+}
+
+// queue serves GET /api/queue: open cases, emergency and overdue first, then
+// due soon, then the rest; or, with status=closed|withdrawn|all, the archive
+// newest first. q searches by case number or by any part of a name.
+func (t *Teduh) queue(e *core.RequestEvent) error {
+	qs := e.Request.URL.Query()
+	page, _ := strconv.Atoi(qs.Get("page"))
+	perPage, _ := strconv.Atoi(qs.Get("perPage"))
+	if page < 1 {
+		page = 1
+	}
+	if perPage < 1 || perPage > 100 {
+		perPage = 20
+	}
+	if page > 10000 {
+		return badRequest("Halaman terlalu jauh. Persempit pencarian.", map[string]*engine.FieldError{"page": {Code: "page_too_far", Message: "Halaman terlalu jauh. Persempit pencarian."}})
+	}
+	now := t.now().UTC()
+	v := viewer(e)
+	// the SQL text is assembled from fixed fragments only; every value the
+	// caller sends is a bound parameter
+	from := "complaints c"
+	var where []string
+	params := dbx.Params{"now": fmtDate(now), "soon": fmtDate(now.Add(48 * time.Hour))}
+	if v.limited {
+		where = append(where, "(c.assigned_to = '' OR c.assigned_to = {:viewer})")
+		params["viewer"] = v.id
+	}
+	switch scope := qs.Get("scope"); scope {
+	case "", "all":
+	case "mine":
+		where = append(where, "c.assigned_to = {:me}")
+		params["me"] = ""
+		if e.Auth != nil {
+			params["me"] = e.Auth.Id
+		}
+	case "unassigned":
+		where = append(where, "c.assigned_to = ''")
+	default:
+		return badRequest("", map[string]*engine.FieldError{"scope": {Code: "invalid_scope", Message: "Pilihan tampilan harus mine, unassigned atau all."}})
+	}
+	if d := qs.Get("district"); d != "" {
+		where = append(where, "c.victim_district = {:district}")
+		params["district"] = d
+	}
+
+	search := strings.TrimSpace(qs.Get("q"))
+	status := qs.Get("status")
+	archive := false
+	switch {
+	case search != "" && caseNumberRe.MatchString(search):
+		where = append(where, "c.number = {:number}")
+		params["number"] = strings.ToUpper(search)
+		archive = true
+	case search != "":
+		if len([]rune(search)) < 3 {
+			return badRequest("", map[string]*engine.FieldError{"q": {Code: "too_short", Message: "Ketik paling sedikit 3 huruf nama, atau nomor kasus lengkap."}})
+		}
+		// every word must begin a word of a name; each is quoted so nothing
+		// the person types is read as full-text syntax
+		var terms []string
+		for _, w := range strings.Fields(search) {
+			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
+		}
+		from = "complaints_search s JOIN complaints c ON c.number_year = s.rowid / 1000000 AND c.number_seq = s.rowid % 1000000"
+		where = append(where, "complaints_search MATCH {:phrase}")
+		params["phrase"] = strings.Join(terms, " ")
+		archive = true
+	}
+	switch {
+	case status == "" || status == "open":
+		if !archive {
+			where = append(where, "c.status IN ('new', 'in_progress', 'awaiting_requirements')")
+		}
+	case status == "all":
+		archive = true
+	case contains(openStatuses, status) || status == engine.StatusClosed || status == engine.StatusWithdrawn:
+		where = append(where, "c.status = {:status}")
+		params["status"] = status
+		archive = archive || status == engine.StatusClosed || status == engine.StatusWithdrawn
+	default:
+		return badRequest("", map[string]*engine.FieldError{"status": {Code: "invalid_status", Message: "Status tidak dikenal."}})
+	}
+
+	rank := `CASE
+		WHEN c.status IN ('closed', 'withdrawn') THEN 3
+		WHEN c.urgency = 'emergency'
+			OR (c.due_at != '' AND c.due_at < {:now})
+			OR (c.first_response_at = '' AND c.first_response_due_at != '' AND c.first_response_due_at < {:now}) THEN 0
+		WHEN c.due_at != '' AND c.due_at < {:soon} THEN 1
+		ELSE 2 END`
+	order := "rank ASC, c.due_at = '' ASC, c.due_at ASC, c.created ASC"
+	if archive {
+		order = "c.created DESC"
+	}
+	sql := "SELECT " + queueColumns + ", " + rank + " AS rank FROM " + from
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	sql += " ORDER BY " + order + " LIMIT {:limit} OFFSET {:offset}"
+	params["limit"] = perPage + 1
+	params["offset"] = (page - 1) * perPage
+	q := e.App.DB().NewQuery(sql).Bind(params)
+
+	items := []QueueItem{}
+	if err := q.All(&items); err != nil {
+		return err
+	}
+	hasMore := len(items) > perPage
+	if hasMore {
+		items = items[:perPage]
+	}
+	ids := make([]string, len(items))
+	for i := range items {
+		it := &items[i]
+		ids[i] = it.ID
+		it.StatusLabel = StatusLabels[it.Status]
+		if st := t.complaint.Defs.Workflow.Step(it.CurrentStep); st != nil {
+			it.StepName = st.Label
+		}
+		it.Overdue = it.Rank < 3 && !it.DueAt.IsZero() && it.DueAt.Time().Before(now)
+	}
+	if len(ids) > 0 {
+		if err := t.auditStrict(e.App, e, "list", "complaints", "", map[string]any{"ids": ids, "query": qs.Encode()}); err != nil {
+			return err
+		}
+	}
+	return e.JSON(http.StatusOK, map[string]any{"page": page, "perPage": perPage, "hasMore": hasMore, "items": items})
+}
+
+// staffLoad serves GET /api/staff-load (supervisors): each active officer's
+// open cases, and how many of them are overdue.
+func (t *Teduh) staffLoad(e *core.RequestEvent) error {
+	if viewer(e).limited {
+		return router.NewForbiddenError("Hanya kepala/penyelia yang dapat melihat beban kerja petugas.", nil)
+	}
+	type row struct {
+		ID      string `db:"id" json:"id"`
+		Name    string `db:"name" json:"name"`
+		Role    string `db:"role" json:"role"`
+		Open    int    `db:"open" json:"open"`
+		Overdue int    `db:"overdue" json:"overdue"`
+	}
+	rows := []row{}
+	err := e.App.DB().NewQuery(`SELECT s.id, s.name, s.role,
+			COUNT(c.id) AS open,
+			COALESCE(SUM(c.due_at != '' AND c.due_at < {:now}), 0) AS overdue
+		FROM staff s
+		LEFT JOIN complaints c ON c.assigned_to = s.id AND c.status IN ('new', 'in_progress', 'awaiting_requirements')
+		WHERE s.active = TRUE
+		GROUP BY s.id ORDER BY open DESC, s.name`).Bind(dbx.Params{"now": fmtDate(t.now().UTC())}).All(&rows)
+	if err != nil {
+		return err
+	}
+	var unassigned int
+	_ = e.App.DB().Select("COUNT(*)").From("complaints").
+		Where(dbx.In("status", openStatuses...)).AndWhere(dbx.HashExp{"assigned_to": ""}).Row(&unassigned)
+	return e.JSON(http.StatusOK, map[string]any{"staff": rows, "unassigned": unassigned})
+}
+
+func fmtDate(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
+
+func contains(list []any, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
