@@ -4,7 +4,7 @@ export GOFLAGS := -buildvcs=false
 
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: run test build vet fmt
+.PHONY: run test build vet fmt bench
 
 run:
 	@echo ""
@@ -26,6 +26,11 @@ vet:
 
 test: vet
 	go test -count=1 ./...
+
+# Not part of `make test`: seeds 1,000,000 cases and drives the real server;
+# writes docs/benchmarks.md. BENCH_FLAGS="-cases 100000 -runs 1" for a quick look.
+bench:
+	go run ./cmd/teduh-bench $(BENCH_FLAGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -32,6 +32,7 @@ func main() {
 		log.Fatal(err)
 	}
 	app.RootCmd.AddCommand(pb_hooks.StaffCommand(app))
+	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {

@@ -88,6 +88,9 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- cases and the SOP engine ------------------------------------------
 	t.BindService(t.complaint)
 
+	// --- referrals and documents -------------------------------------------
+	t.bindReferrals()
+
 	// --- public intake and definitions API ---------------------------------
 	app.OnServe().BindFunc(t.bindPublicRoutes)
 	app.OnServe().BindFunc(t.bindStaffRoutes)

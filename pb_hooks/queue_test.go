@@ -46,12 +46,12 @@ func TestQueueOrderVisibilityAndSearch(t *testing.T) {
 	officerB, tokB := h.Staff("b@teduh.test", "Petugas B", "officer", true)
 	_, sup := h.Staff("kepala@teduh.test", "Kepala", "supervisor", true)
 
-	rest := h.submit(with(validComplaint(), "victim_name", "Rini Rest"))                          // 0001: due in 5 days
-	soon := h.submit(with(validComplaint(), "victim_name", "Sari Soon"))                          // 0002: due tomorrow
-	overdue := h.submit(with(validComplaint(), "victim_name", "Olivia Overdue"))                  // 0003: overdue
+	rest := h.submit(with(validComplaint(), "victim_name", "Rini Rest"))                         // 0001: due in 5 days
+	soon := h.submit(with(validComplaint(), "victim_name", "Sari Soon"))                         // 0002: due tomorrow
+	overdue := h.submit(with(validComplaint(), "victim_name", "Olivia Overdue"))                 // 0003: overdue
 	emergency := h.submit(with(validComplaint(), "victim_name", "Ema Darurat", "injured", true)) // 0004: emergency
-	closed := h.submit(with(validComplaint(), "victim_name", "Citra Closed"))                     // 0005: closed
-	other := h.submit(with(validComplaint(), "victim_name", "Bunga Lain"))                        // 0006: officer B's
+	closed := h.submit(with(validComplaint(), "victim_name", "Citra Closed"))                    // 0005: closed
+	other := h.submit(with(validComplaint(), "victim_name", "Bunga Lain"))                       // 0006: officer B's
 	h.SetNow(now)
 	setCase(t, h, rest, map[string]any{"status": "in_progress", "current_step": 3, "assigned_to": officerA.Id, "due_at": now.Add(5 * 24 * time.Hour), "first_response_at": now})
 	setCase(t, h, soon, map[string]any{"status": "in_progress", "current_step": 3, "assigned_to": officerA.Id, "due_at": now.Add(20 * time.Hour), "first_response_at": now})

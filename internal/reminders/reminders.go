@@ -1,0 +1,268 @@
+// Package reminders decides which reminders a case is due for at a given
+// moment: the crisis alert for a new online complaint, the missed first
+// response, the 7-day service standard (two days before, on the due day,
+// every day while overdue, escalation) and unanswered referrals.
+//
+// It is plain Go with no database: the caller passes a snapshot of a case,
+// the time and the office's time zone, and gets reminders, each with a
+// stable idempotency key. Storing a reminder under its key (recipient, key)
+// at most once is what makes repeated sweeps harmless.
+package reminders
+
+import (
+	"time"
+)
+
+// Kind says what a reminder is about. The values are stored in notification
+// records and used by clients, so they are stable API codes.
+type Kind string
+
+const (
+	KindNewComplaint        Kind = "new_complaint"
+	KindNewEmergency        Kind = "new_emergency"
+	KindFirstResponseMissed Kind = "first_response_missed"
+	KindSLADueSoon          Kind = "sla_due_soon"
+	KindSLADueToday         Kind = "sla_due_today"
+	KindSLAOverdue          Kind = "sla_overdue"
+	KindSLAEscalation       Kind = "sla_escalation"
+	KindReferralUnanswered  Kind = "referral_unanswered"
+)
+
+// Kinds lists every kind, for the collection's select field and templates.
+var Kinds = []Kind{
+	KindNewComplaint, KindNewEmergency, KindFirstResponseMissed, KindSLADueSoon,
+	KindSLADueToday, KindSLAOverdue, KindSLAEscalation, KindReferralUnanswered,
+}
+
+// Audience is who receives a reminder; the caller resolves it to staff.
+type Audience string
+
+const (
+	// OnDuty is every active officer and supervisor.
+	OnDuty Audience = "on_duty"
+	// Supervisors is every active supervisor.
+	Supervisors Audience = "supervisors"
+	// Assignee is the officer the case is assigned to (Reminder.Staff).
+	Assignee Audience = "assignee"
+)
+
+// Rule parameters. The SLA length itself is in the office profile and is
+// already folded into the case's due_at.
+const (
+	// DueSoonDays: the "due soon" reminder starts this many office days
+	// before the due day.
+	DueSoonDays = 2
+	// ReferralAnswerDays: a referral still unanswered on the third office
+	// day after the day it was sent gets a reminder.
+	ReferralAnswerDays = 3
+	// NewComplaintCatchUp: a new online complaint whose alert was lost (the
+	// process stopped right after saving it) is still announced by a sweep
+	// within this time; later, the missed-first-response rule takes over.
+	NewComplaintCatchUp = 24 * time.Hour
+)
+
+// Case statuses and channels the rules look at.
+const (
+	StatusNew        = "new"
+	StatusClosed     = "closed"
+	StatusWithdrawn  = "withdrawn"
+	ChannelOnline    = "online"
+	UrgencyEmergency = "emergency"
+	ReferralSent     = "sent"
+)
+
+// OpenStatuses are the statuses of a case that is still being handled.
+var OpenStatuses = []string{"new", "in_progress", "awaiting_requirements"}
+
+// Case is what the rules need to know about a complaint.
+type Case struct {
+	ID                 string
+	Number             string
+	Status             string
+	Urgency            string
+	Channel            string
+	AssignedTo         string
+	Created            time.Time
+	FirstResponseDueAt time.Time
+	FirstResponseAt    time.Time
+	DueAt              time.Time
+	ClosedAt           time.Time
+	Referrals          []Referral
+}
+
+// Open reports whether the case is still being handled.
+func (c Case) Open() bool {
+	return c.Status != StatusClosed && c.Status != StatusWithdrawn && c.ClosedAt.IsZero()
+}
+
+// Emergency reports whether the case is marked as an emergency.
+func (c Case) Emergency() bool { return c.Urgency == UrgencyEmergency }
+
+// Referral is what the rules need to know about a referral of the case.
+type Referral struct {
+	ID          string
+	Status      string
+	SentAt      time.Time
+	RespondedAt time.Time
+}
+
+// Reminder is one reminder that is due.
+type Reminder struct {
+	// Key is stable for the same reminder across sweeps and restarts.
+	Key       string
+	Kind      Kind
+	To        Audience
+	Staff     string // the staff id when To is Assignee
+	CaseID    string
+	Number    string
+	Referral  string
+	Emergency bool
+	// Deadline is the moment the reminder is about (first response due,
+	// SLA due, referral sent).
+	Deadline time.Time
+	// DaysLeft is the number of office days until the due day (due soon),
+	// DaysLate the office days since it (overdue), DaysWaiting the office
+	// days since a referral was sent.
+	DaysLeft, DaysLate, DaysWaiting int
+	// Day is the office day (YYYY-MM-DD) the reminder belongs to.
+	Day string
+}
+
+// NewComplaint is the alert for a complaint that has just been submitted
+// online: every officer on duty, at once. Other channels are registered by
+// a staff member who is already handling the case.
+func NewComplaint(c Case, now time.Time, loc *time.Location) []Reminder {
+	if !c.Open() || c.Channel != ChannelOnline || c.Status != StatusNew || !c.FirstResponseAt.IsZero() {
+		return nil
+	}
+	kind := KindNewComplaint
+	if c.Emergency() {
+		kind = KindNewEmergency
+	}
+	return []Reminder{{
+		Key: "new_complaint:" + c.ID, Kind: kind, To: OnDuty, CaseID: c.ID, Number: c.Number,
+		Emergency: c.Emergency(), Deadline: c.FirstResponseDueAt, Day: Day(now, loc),
+	}}
+}
+
+// Due lists every reminder the case is due for at now. Day boundaries are
+// those of loc, the office's time zone. Closed and withdrawn cases are due
+// for nothing.
+func Due(c Case, now time.Time, loc *time.Location) []Reminder {
+	if !c.Open() {
+		return nil
+	}
+	var out []Reminder
+	today := civil(now, loc)
+	base := Reminder{CaseID: c.ID, Number: c.Number, Emergency: c.Emergency(), Day: Day(now, loc)}
+
+	// the alert for a new online complaint, caught up if it was lost
+	if !now.Before(c.Created) && now.Sub(c.Created) < NewComplaintCatchUp {
+		out = append(out, NewComplaint(c, now, loc)...)
+	}
+
+	// crisis clock: step 2 not recorded in time
+	if c.FirstResponseAt.IsZero() && !c.FirstResponseDueAt.IsZero() && !now.Before(c.FirstResponseDueAt) {
+		r := base
+		r.Key, r.Kind, r.To, r.Deadline = "first_response_missed:"+c.ID, KindFirstResponseMissed, Supervisors, c.FirstResponseDueAt
+		out = append(out, r)
+	}
+
+	// 7-day service standard
+	if !c.DueAt.IsZero() {
+		dueDay := civil(c.DueAt, loc)
+		left := days(today, dueDay)
+		r := base
+		r.Deadline = c.DueAt
+		switch {
+		case now.Before(c.DueAt) && left == 0:
+			r.Key, r.Kind, r.DaysLeft = "sla_due_today:"+c.ID, KindSLADueToday, 0
+			out = append(out, toAssignee(r, c))
+		case now.Before(c.DueAt) && left <= DueSoonDays:
+			r.Key, r.Kind, r.DaysLeft = "sla_due_soon:"+c.ID, KindSLADueSoon, left
+			out = append(out, toAssignee(r, c))
+		case !now.Before(c.DueAt):
+			late := -left
+			if c.AssignedTo != "" {
+				o := r
+				o.Key, o.Kind, o.To, o.Staff, o.DaysLate = "sla_overdue:"+c.ID+":"+Day(now, loc), KindSLAOverdue, Assignee, c.AssignedTo, late
+				out = append(out, o)
+			}
+			e := r
+			e.Key, e.Kind, e.To, e.DaysLate = "sla_escalation:"+c.ID, KindSLAEscalation, Supervisors, late
+			out = append(out, e)
+		}
+	}
+
+	// referrals sent and not answered
+	for _, ref := range c.Referrals {
+		if ref.Status != ReferralSent || !ref.RespondedAt.IsZero() || ref.SentAt.IsZero() {
+			continue
+		}
+		waiting := days(civil(ref.SentAt, loc), today)
+		if waiting < ReferralAnswerDays {
+			continue
+		}
+		r := base
+		r.Key, r.Kind, r.Referral, r.Deadline, r.DaysWaiting = "referral_unanswered:"+ref.ID, KindReferralUnanswered, ref.ID, ref.SentAt, waiting
+		out = append(out, toAssignee(r, c))
+	}
+	return out
+}
+
+// toAssignee sends r to the assigned officer, or to the supervisors while
+// nobody is assigned (somebody must hear of it).
+func toAssignee(r Reminder, c Case) Reminder {
+	if c.AssignedTo == "" {
+		r.To = Supervisors
+		return r
+	}
+	r.To, r.Staff = Assignee, c.AssignedTo
+	return r
+}
+
+// Window is the superset of cases a sweep must read at now: every case Due
+// can return a reminder for matches it, so indexed range queries on these
+// bounds find all of them and (almost) nothing else.
+type Window struct {
+	// NewSince: online complaints created after it (new-complaint catch-up).
+	NewSince time.Time
+	// FirstResponseBy: cases in status new whose first response was due at
+	// or before it.
+	FirstResponseBy time.Time
+	// SLADueBefore: open cases whose due_at is before it (due soon, due
+	// today and overdue).
+	SLADueBefore time.Time
+	// ReferralSentBefore: referrals in status sent, sent before it.
+	ReferralSentBefore time.Time
+}
+
+// WindowAt computes the sweep's query bounds at now.
+func WindowAt(now time.Time, loc *time.Location) Window {
+	today := civil(now, loc)
+	return Window{
+		NewSince:           now.Add(-NewComplaintCatchUp),
+		FirstResponseBy:    now,
+		SLADueBefore:       startOf(today.AddDate(0, 0, DueSoonDays+1), loc),
+		ReferralSentBefore: startOf(today.AddDate(0, 0, -(ReferralAnswerDays-1)), loc),
+	}
+}
+
+// Day is the office day of t as YYYY-MM-DD.
+func Day(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
+
+// civil is the calendar date of t in loc, as midnight UTC, so that day
+// arithmetic never meets a zone offset.
+func civil(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// startOf is the first instant of a civil date in loc.
+func startOf(date time.Time, loc *time.Location) time.Time {
+	y, m, d := date.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// days counts calendar days from a to b (civil dates).
+func days(a, b time.Time) int { return int(b.Sub(a).Round(time.Hour).Hours() / 24) }

@@ -1,0 +1,277 @@
+package pb_hooks
+
+// Mail for notifications: the outbox is the notifications collection itself.
+// A notification's mail is pending until it is sent; a failed mail is logged
+// and stays failed until a later sweep sends it. The notification record is
+// stored first and never depends on the mail.
+//
+// Mails name the case by its number and say what is due, with a link to the
+// case in the staff console. They never carry the victim's name or any
+// detail of the case: mailboxes are read on shared computers and phones.
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/mailer"
+
+	"teduh/internal/reminders"
+)
+
+//go:embed mail_templates/*.html
+var mailTemplateFS embed.FS
+
+// mailTemplates holds, per notification kind, the layout plus the kind's
+// advice (what the reader should do).
+var mailTemplates = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, k := range reminders.Kinds {
+		out[string(k)] = template.Must(template.New("layout.html").ParseFS(mailTemplateFS,
+			"mail_templates/layout.html", "mail_templates/"+string(k)+".html"))
+	}
+	return out
+}()
+
+const (
+	// mailBatch is the most mails one sweep sends; the rest wait for the next.
+	mailBatch = 100
+	// mailLease is how long a sweep holds a mail it is sending.
+	mailLease = 10 * time.Minute
+	// mailTimeout bounds one delivery, so a hung mail server cannot hold up
+	// the sweep (and, through the singleton job, every later sweep).
+	mailTimeout = 30 * time.Second
+)
+
+// MailReport says what a sweep did with the outbox.
+type MailReport struct {
+	Sent, Failed, Skipped int
+	Errors                []string
+}
+
+type outboxRow struct {
+	ID        string `db:"id"`
+	Recipient string `db:"recipient"`
+	Complaint string `db:"complaint"`
+	Kind      string `db:"kind"`
+	Message   string `db:"message"`
+}
+
+// SendMails sends the mail of every notification still pending or failed,
+// oldest first. A mail is claimed (lease) before it is sent, so overlapping
+// sweeps — goroutines or processes — never send the same mail twice.
+func (s *ReminderService) SendMails(now time.Time) MailReport {
+	var rep MailReport
+	var rows []outboxRow
+	err := s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
+		Where(dbx.In("email_status", "pending", "failed")).
+		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)})).
+		OrderBy("created", "id").Limit(mailBatch).All(&rows)
+	if err != nil {
+		rep.Errors = append(rep.Errors, err.Error())
+		s.logger().Error("mail outbox not readable", "error", err)
+		return rep
+	}
+	if len(rows) == 0 {
+		return rep
+	}
+	office, err := LoadOffice(s.app)
+	if err != nil {
+		rep.Errors = append(rep.Errors, err.Error())
+		return rep
+	}
+	c := &mailComposer{s: s, office: office, staff: map[string]*staffRow{}, numbers: map[string]string{}}
+	for _, row := range rows {
+		claimed, err := s.claimMail(row.ID, now)
+		if err != nil {
+			s.logger().Error("mail claim", "notification", row.ID, "error", err)
+			continue
+		}
+		if !claimed {
+			continue // another sweep has it
+		}
+		msg, skip, err := c.compose(row)
+		switch {
+		case err != nil:
+			s.finishMail(row.ID, now, "failed", err)
+			rep.Failed++
+			rep.Errors = append(rep.Errors, err.Error())
+			continue
+		case skip:
+			s.finishMail(row.ID, now, "skipped", nil)
+			rep.Skipped++
+			continue
+		}
+		if err := sendWithin(s.app.NewMailClient(), msg, mailTimeout); err != nil {
+			s.finishMail(row.ID, now, "failed", err)
+			rep.Failed++
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s → %s: %v", msg.Subject, msg.To[0].Address, err))
+			s.logger().Warn("notification mail failed; the next sweep retries", "notification", row.ID, "to", msg.To[0].Address, "error", err)
+			if unreachable(err) {
+				break // the server is down: the rest wait for the next sweep
+			}
+			continue
+		}
+		s.finishMail(row.ID, now, "sent", nil)
+		rep.Sent++
+	}
+	return rep
+}
+
+// claimMail takes the lease on one mail; false means somebody else holds it
+// or it has been sent meanwhile.
+func (s *ReminderService) claimMail(id string, now time.Time) (bool, error) {
+	res, err := s.app.NonconcurrentDB().Update("notifications", dbx.Params{
+		"email_lease_until": dbTime(now.Add(mailLease)),
+		"email_attempts":    dbx.NewExp("email_attempts + 1"),
+	}, dbx.And(
+		dbx.HashExp{"id": id},
+		dbx.In("email_status", "pending", "failed"),
+		dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)}),
+	)).Execute()
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// finishMail records the outcome and releases the lease.
+func (s *ReminderService) finishMail(id string, now time.Time, status string, sendErr error) {
+	cols := dbx.Params{"email_status": status, "email_lease_until": "", "updated": dbTime(now)}
+	switch status {
+	case "sent":
+		cols["emailed_at"] = dbTime(now)
+		cols["email_error"] = ""
+	case "failed":
+		msg := sendErr.Error()
+		if len(msg) > 1000 {
+			msg = msg[:1000]
+		}
+		cols["email_error"] = msg
+	}
+	if _, err := s.app.NonconcurrentDB().Update("notifications", cols, dbx.HashExp{"id": id}).Execute(); err != nil {
+		s.logger().Error("mail state not saved", "notification", id, "status", status, "error", err)
+	}
+}
+
+// mailData is everything a mail template may show. There is no field for
+// the victim or the case's content, on purpose.
+type mailData struct {
+	AppName, Office, Title, Number, Message, Link string
+	Emergency                                     bool
+}
+
+// mailComposer builds the mails of one sweep, reading each recipient and
+// case number once.
+type mailComposer struct {
+	s       *ReminderService
+	office  *Office
+	staff   map[string]*staffRow // nil value: inactive or gone
+	numbers map[string]string
+}
+
+// compose builds the mail of one notification; skip is true when the
+// recipient can no longer receive it (deactivated, no address).
+func (c *mailComposer) compose(row outboxRow) (*mailer.Message, bool, error) {
+	s := c.s
+	to, ok := c.staff[row.Recipient]
+	if !ok {
+		var r staffRow
+		if err := s.app.DB().Select("id", "email", "name", "role").From("staff").
+			Where(dbx.HashExp{"id": row.Recipient, "active": true}).One(&r); err == nil {
+			to = &r
+		}
+		c.staff[row.Recipient] = to
+	}
+	if to == nil || to.Email == "" {
+		return nil, true, nil
+	}
+	number, ok := c.numbers[row.Complaint]
+	if !ok {
+		if err := s.app.DB().Select("number").From(s.cases).Where(dbx.HashExp{"id": row.Complaint}).Row(&number); err != nil {
+			return nil, false, fmt.Errorf("case %s: %w", row.Complaint, err)
+		}
+		c.numbers[row.Complaint] = number
+	}
+	settings := s.app.Settings()
+	appName := settings.Meta.AppName
+	if appName == "" {
+		appName = "Teduh"
+	}
+	kind := reminders.Kind(row.Kind)
+	data := mailData{
+		AppName: appName, Office: c.office.Name, Title: kind.Title(), Number: number, Message: row.Message,
+		Link:      CaseLink(settings.Meta.AppURL, row.Complaint),
+		Emergency: kind == reminders.KindNewEmergency || strings.HasPrefix(row.Message, "DARURAT"),
+	}
+	tpl, ok := mailTemplates[row.Kind]
+	if !ok {
+		return nil, false, fmt.Errorf("no mail template for %q", row.Kind)
+	}
+	var body, advice bytes.Buffer
+	if err := tpl.Execute(&body, data); err != nil {
+		return nil, false, err
+	}
+	if err := tpl.ExecuteTemplate(&advice, "advice", data); err != nil {
+		return nil, false, err
+	}
+	return &mailer.Message{
+		From:    mail.Address{Name: settings.Meta.SenderName, Address: settings.Meta.SenderAddress},
+		To:      []mail.Address{{Name: to.Name, Address: to.Email}},
+		Subject: fmt.Sprintf("[%s] %s: %s", appName, data.Title, number),
+		HTML:    body.String(),
+		Text:    mailText(data, html.UnescapeString(advice.String())),
+	}, false, nil
+}
+
+// mailText is the plain-text part, with the same words as the HTML.
+func mailText(d mailData, advice string) string {
+	var b strings.Builder
+	if d.Emergency {
+		b.WriteString("DARURAT: kasus ini harus ditanggapi segera.\n\n")
+	}
+	fmt.Fprintf(&b, "%s\nNomor kasus: %s\n\n%s\n\n%s\n\nBuka kasus %s di konsol petugas:\n%s\n\n", d.Title, d.Number, d.Message, advice, d.Number, d.Link)
+	fmt.Fprintf(&b, "Pesan ini dikirim otomatis oleh %s untuk %s.\n", d.AppName, d.Office)
+	b.WriteString("Demi keselamatan korban, e-mail ini tidak memuat nama atau rincian kasus. Jangan teruskan e-mail ini.\n")
+	return b.String()
+}
+
+// CaseLink is the address of a case in the staff console.
+func CaseLink(appURL, caseID string) string {
+	base := strings.TrimRight(appURL, "/")
+	if base == "" {
+		base = "http://localhost:8090"
+	}
+	return base + "/staff/#/cases/" + caseID
+}
+
+var errMailTimeout = errors.New("server e-mail tidak menjawab dalam batas waktu")
+
+// sendWithin sends m, giving up after d. (PocketBase's SMTP client has no
+// timeout of its own.)
+func sendWithin(client mailer.Mailer, m *mailer.Message, d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- client.Send(m) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		return errMailTimeout
+	}
+}
+
+// unreachable tells a mail server that cannot be reached from one that
+// refused a message.
+func unreachable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, errMailTimeout) || errors.As(err, &ne)
+}

@@ -1,0 +1,642 @@
+package pb_hooks
+
+// Reminders and notifications: the sweep that finds what is due (crisis
+// first response, the 7-day service standard, unanswered referrals), the
+// alert for a new online complaint, the scheduler that runs the sweep with
+// the server, and the `reminders run` command.
+//
+// A sweep selects only the cases that are due (indexed range queries on the
+// bounds of reminders.WindowAt), lets internal/reminders decide what each is
+// due for, stores one notification per (recipient, key) — the UNIQUE index
+// makes a second sweep, a restart or an overlapping sweep a no-op — and then
+// mails what is still unsent (mails.go).
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+	"github.com/spf13/cobra"
+
+	"teduh/internal/reminders"
+)
+
+const (
+	remindersStoreKey = "teduh.reminders"
+	// DefaultSweepMinutes is the sweep interval unless TEDUH_SWEEP_MINUTES says otherwise.
+	DefaultSweepMinutes = 5
+	// keysPerQuery bounds the IN lists of one query (SQLite's variable limit).
+	keysPerQuery = 400
+	// saveBatch is how many notifications one transaction stores.
+	saveBatch = 100
+)
+
+// ReminderService sends reminders: the sweep, the new-complaint alert and the
+// scheduler. One is bound per app; Teduh.Reminders returns it.
+type ReminderService struct {
+	t     *Teduh
+	app   core.App
+	log   *slog.Logger
+	cases string // the complaints collection
+
+	// sweep is what the scheduler runs (replaced in tests to prove panics are contained).
+	sweep func(now time.Time) (*SweepReport, error)
+
+	mu        sync.Mutex
+	scheduler gocron.Scheduler
+	firstOnce sync.Once
+	first     chan struct{}
+	bg        sync.WaitGroup // mails sent in the background after an alert
+}
+
+// SweepReport says what one sweep did.
+type SweepReport struct {
+	Now      time.Time
+	Cases    int      // cases read because something may be due
+	Created  []Notice // notifications stored by this sweep
+	Existing int      // reminders that had already been stored before
+	Unrouted []string // reminder keys nobody could receive (no active supervisor…)
+	Mail     MailReport
+}
+
+// Notice is one notification stored by a sweep.
+type Notice struct {
+	Key, Kind, Number, Recipient, Message string
+}
+
+func (t *Teduh) bindReminders() {
+	s := &ReminderService{t: t, app: t.app, cases: t.complaint.CaseCollection, first: make(chan struct{})}
+	s.sweep = s.Sweep
+	t.app.Store().Set(remindersStoreKey, s)
+
+	t.app.OnRecordAfterCreateSuccess(s.cases).BindFunc(s.alertNewComplaint)
+	t.app.OnRecordUpdate("notifications").BindFunc(keepMailState)
+	t.app.OnServe().BindFunc(s.startWithServer)
+	t.app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		s.Stop()
+		return e.Next()
+	})
+}
+
+// Reminders is the reminder service bound to this application.
+func (t *Teduh) Reminders() *ReminderService {
+	s, _ := t.app.Store().Get(remindersStoreKey).(*ReminderService)
+	return s
+}
+
+func (s *ReminderService) logger() *slog.Logger {
+	if s.log != nil {
+		return s.log
+	}
+	return s.app.Logger()
+}
+
+// --- the sweep ---------------------------------------------------------------
+
+// Sweep stores every reminder due at now and mails what is unsent. It is safe
+// to run any number of times and concurrently (in one process or several):
+// nothing is stored or mailed twice.
+func (s *ReminderService) Sweep(now time.Time) (*SweepReport, error) {
+	office, err := LoadOffice(s.app)
+	if err != nil {
+		return nil, err
+	}
+	loc := office.Location()
+	cases, err := s.dueCases(now, loc)
+	if err != nil {
+		return nil, err
+	}
+	var due []reminders.Reminder
+	for _, c := range cases {
+		due = append(due, reminders.Due(c, now, loc)...)
+	}
+	rep := &SweepReport{Now: now, Cases: len(cases)}
+	if err := s.deliver(due, loc, rep); err != nil {
+		return rep, err
+	}
+	rep.Mail = s.SendMails(now)
+	return rep, nil
+}
+
+type caseRow struct {
+	ID                 string         `db:"id"`
+	Number             string         `db:"number"`
+	Status             string         `db:"status"`
+	Urgency            string         `db:"urgency"`
+	Channel            string         `db:"channel"`
+	AssignedTo         string         `db:"assigned_to"`
+	Created            types.DateTime `db:"created"`
+	FirstResponseDueAt types.DateTime `db:"first_response_due_at"`
+	FirstResponseAt    types.DateTime `db:"first_response_at"`
+	DueAt              types.DateTime `db:"due_at"`
+	ClosedAt           types.DateTime `db:"closed_at"`
+}
+
+func (r caseRow) snapshot() reminders.Case {
+	return reminders.Case{
+		ID: r.ID, Number: r.Number, Status: r.Status, Urgency: r.Urgency, Channel: r.Channel, AssignedTo: r.AssignedTo,
+		Created: r.Created.Time(), FirstResponseDueAt: r.FirstResponseDueAt.Time(), FirstResponseAt: r.FirstResponseAt.Time(),
+		DueAt: r.DueAt.Time(), ClosedAt: r.ClosedAt.Time(),
+	}
+}
+
+var caseColumns = []string{"id", "number", "status", "urgency", "channel", "assigned_to", "created",
+	"first_response_due_at", "first_response_at", "due_at", "closed_at"}
+
+type referralRow struct {
+	ID          string         `db:"id"`
+	Complaint   string         `db:"complaint"`
+	Status      string         `db:"status"`
+	SentAt      types.DateTime `db:"sent_at"`
+	RespondedAt types.DateTime `db:"responded_at"`
+}
+
+// dueQueries are the sweep's reads of complaints: each one a range on an
+// index, so that the sweep reads the due cases and not the stored ones.
+func (s *ReminderService) dueQueries(w reminders.Window) []*dbx.SelectQuery {
+	open := make([]any, len(reminders.OpenStatuses))
+	for i, st := range reminders.OpenStatuses {
+		open[i] = st
+	}
+	q := func() *dbx.SelectQuery { return s.app.DB().Select(caseColumns...).From(s.cases) }
+	return []*dbx.SelectQuery{
+		// first response missed: idx_complaints_first_response (status, first_response_due_at)
+		q().Where(dbx.HashExp{"status": reminders.StatusNew}).
+			AndWhere(dbx.NewExp("first_response_due_at > '' AND first_response_due_at <= {:by}", dbx.Params{"by": dbTime(w.FirstResponseBy)})),
+		// the 7-day standard: idx_complaints_status_due (status, due_at)
+		q().Where(dbx.In("status", open...)).
+			AndWhere(dbx.NewExp("due_at > '' AND due_at < {:before}", dbx.Params{"before": dbTime(w.SLADueBefore)})),
+		// new online complaints whose alert may have been lost (created after
+		// NewSince): their first response is due after their creation, so a
+		// range on the same index finds them all
+		q().Where(dbx.HashExp{"status": reminders.StatusNew, "channel": reminders.ChannelOnline}).
+			AndWhere(dbx.NewExp("first_response_due_at > {:since}", dbx.Params{"since": dbTime(w.NewSince)})),
+	}
+}
+
+// referralQuery reads referrals sent before the window and still unanswered.
+// It needs an index on referrals (status, sent_at).
+func (s *ReminderService) referralQuery(w reminders.Window) *dbx.SelectQuery {
+	return s.app.DB().Select("id", "complaint", "status", "sent_at", "responded_at").From("referrals").
+		Where(dbx.HashExp{"status": reminders.ReferralSent}).
+		AndWhere(dbx.NewExp("sent_at > '' AND sent_at < {:before}", dbx.Params{"before": dbTime(w.ReferralSentBefore)}))
+}
+
+// dueCases reads the snapshots of every case that may be due for a reminder.
+func (s *ReminderService) dueCases(now time.Time, loc *time.Location) ([]reminders.Case, error) {
+	w := reminders.WindowAt(now, loc)
+	byID := map[string]*reminders.Case{}
+	var order []string
+	add := func(rows []caseRow) {
+		for _, r := range rows {
+			if _, ok := byID[r.ID]; !ok {
+				c := r.snapshot()
+				byID[r.ID] = &c
+				order = append(order, r.ID)
+			}
+		}
+	}
+	for _, q := range s.dueQueries(w) {
+		var rows []caseRow
+		if err := q.All(&rows); err != nil {
+			return nil, err
+		}
+		add(rows)
+	}
+
+	// referrals exist once their collection does
+	if _, err := s.app.FindCachedCollectionByNameOrId("referrals"); err == nil {
+		var refs []referralRow
+		if err := s.referralQuery(w).All(&refs); err != nil {
+			return nil, err
+		}
+		var missing []any
+		for _, r := range refs {
+			if _, ok := byID[r.Complaint]; !ok {
+				missing = append(missing, r.Complaint)
+			}
+		}
+		for chunk := range slices.Chunk(missing, keysPerQuery) {
+			var rows []caseRow
+			if err := s.app.DB().Select(caseColumns...).From(s.cases).Where(dbx.In("id", chunk...)).All(&rows); err != nil {
+				return nil, err
+			}
+			add(rows)
+		}
+		for _, r := range refs {
+			if c, ok := byID[r.Complaint]; ok {
+				c.Referrals = append(c.Referrals, reminders.Referral{ID: r.ID, Status: r.Status, SentAt: r.SentAt.Time(), RespondedAt: r.RespondedAt.Time()})
+			}
+		}
+	}
+
+	out := make([]reminders.Case, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	return out, nil
+}
+
+// --- storing notifications --------------------------------------------------
+
+type staffRow struct {
+	ID    string `db:"id"`
+	Email string `db:"email"`
+	Name  string `db:"name"`
+	Role  string `db:"role"`
+}
+
+// recipients resolves an audience to active staff. A reminder for an
+// assignee who is gone (deactivated) goes to the supervisors instead.
+func recipients(r reminders.Reminder, staff []staffRow) []staffRow {
+	var out []staffRow
+	for _, m := range staff {
+		switch r.To {
+		case reminders.OnDuty:
+			if m.Role == "officer" || m.Role == "supervisor" {
+				out = append(out, m)
+			}
+		case reminders.Supervisors:
+			if m.Role == "supervisor" {
+				out = append(out, m)
+			}
+		case reminders.Assignee:
+			if m.ID == r.Staff {
+				return []staffRow{m}
+			}
+		}
+	}
+	if r.To == reminders.Assignee {
+		r.To = reminders.Supervisors
+		return recipients(r, staff)
+	}
+	return out
+}
+
+// deliver stores a notification for every (recipient, reminder) not stored
+// yet. The UNIQUE (recipient, key) index is the guarantee; the look-up first
+// only spares the database a failing insert per reminder on every sweep.
+func (s *ReminderService) deliver(due []reminders.Reminder, loc *time.Location, rep *SweepReport) error {
+	if len(due) == 0 {
+		return nil
+	}
+	var staff []staffRow
+	if err := s.app.DB().Select("id", "email", "name", "role").From("staff").
+		Where(dbx.HashExp{"active": true}).OrderBy("id").All(&staff); err != nil {
+		return err
+	}
+
+	type planned struct {
+		r  reminders.Reminder
+		to staffRow
+	}
+	var plan []planned
+	keys := map[string]bool{}
+	for _, r := range due {
+		to := recipients(r, staff)
+		if len(to) == 0 {
+			rep.Unrouted = append(rep.Unrouted, r.Key)
+			s.logger().Warn("reminder has no active recipient", "key", r.Key, "audience", string(r.To))
+			continue
+		}
+		for _, m := range to {
+			plan = append(plan, planned{r, m})
+		}
+		keys[r.Key] = true
+	}
+	if len(plan) == 0 {
+		return nil
+	}
+
+	stored, err := s.storedKeys(slices.Sorted(maps.Keys(keys)), staff)
+	if err != nil {
+		return err
+	}
+	collection, err := s.app.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return err
+	}
+	var todo []planned
+	for _, p := range plan {
+		if stored[p.to.ID+"\x00"+p.r.Key] {
+			rep.Existing++
+			continue
+		}
+		stored[p.to.ID+"\x00"+p.r.Key] = true // the same reminder twice in one sweep
+		todo = append(todo, p)
+	}
+	// a few writes per transaction: one commit for many records, without
+	// holding the database's single writer for long
+	for chunk := range slices.Chunk(todo, saveBatch) {
+		var created []Notice
+		var existing int
+		err := s.app.RunInTransaction(func(tx core.App) error {
+			created, existing = nil, 0
+			for _, p := range chunk {
+				status := "pending"
+				if p.to.Email == "" {
+					status = "skipped"
+				}
+				msg := p.r.Message(loc)
+				rec := core.NewRecord(collection)
+				rec.Load(map[string]any{
+					"recipient": p.to.ID, "complaint": p.r.CaseID, "kind": string(p.r.Kind), "message": msg,
+					"read": false, "key": p.r.Key, "email_status": status, "email_attempts": 0,
+				})
+				if err := tx.Save(rec); err != nil {
+					if isDuplicate(err) {
+						existing++ // another sweep stored it a moment ago
+						continue
+					}
+					return fmt.Errorf("notification %s for %s: %w", p.r.Key, p.to.ID, err)
+				}
+				created = append(created, Notice{Key: p.r.Key, Kind: string(p.r.Kind), Number: p.r.Number,
+					Recipient: fmt.Sprintf("%s <%s>", p.to.Name, p.to.Email), Message: msg})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rep.Created = append(rep.Created, created...)
+		rep.Existing += existing
+	}
+	return nil
+}
+
+// storedKeys looks up which (recipient, key) pairs exist, through the
+// UNIQUE (recipient, key) index.
+func (s *ReminderService) storedKeys(keys []string, staff []staffRow) (map[string]bool, error) {
+	ids := make([]any, len(staff))
+	for i, m := range staff {
+		ids[i] = m.ID
+	}
+	out := map[string]bool{}
+	for chunk := range slices.Chunk(keys, keysPerQuery) {
+		vals := make([]any, len(chunk))
+		for i, k := range chunk {
+			vals[i] = k
+		}
+		var rows []struct {
+			Recipient string `db:"recipient"`
+			Key       string `db:"key"`
+		}
+		if err := s.app.DB().Select("recipient", "key").From("notifications").
+			Where(dbx.In("recipient", ids...)).AndWhere(dbx.In("key", vals...)).All(&rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.Recipient+"\x00"+r.Key] = true
+		}
+	}
+	return out, nil
+}
+
+// isDuplicate recognises the UNIQUE (recipient, key) violation, whether
+// PocketBase reports it as a field error or the driver's message.
+func isDuplicate(err error) bool {
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		for _, fe := range verrs {
+			var ve validation.Error
+			if errors.As(fe, &ve) && ve.Code() == "validation_not_unique" {
+				return true
+			}
+		}
+	}
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "unique constraint failed")
+}
+
+func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
+
+// --- the new-complaint alert ------------------------------------------------
+
+// alertNewComplaint tells everyone on duty about a new online complaint as
+// soon as it is saved. The notifications are stored before the request
+// returns; the mails go out in the background (and, failing that, with the
+// next sweep), so a slow mail server never delays the person who complains.
+func (s *ReminderService) alertNewComplaint(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	var row caseRow
+	err := s.app.DB().Select(caseColumns...).From(s.cases).Where(dbx.HashExp{"id": e.Record.Id}).One(&row)
+	if err != nil {
+		s.logger().Error("new complaint alert: case not readable", "id", e.Record.Id, "error", err)
+		return nil
+	}
+	office, err := LoadOffice(s.app)
+	if err != nil {
+		s.logger().Error("new complaint alert: office profile", "error", err)
+		return nil
+	}
+	now := s.t.now()
+	due := reminders.NewComplaint(row.snapshot(), now, office.Location())
+	if len(due) == 0 {
+		return nil
+	}
+	rep := &SweepReport{Now: now}
+	if err := s.deliver(due, office.Location(), rep); err != nil {
+		s.logger().Error("new complaint alert not stored; the next sweep retries", "case", row.Number, "error", err)
+		return nil
+	}
+	if len(rep.Created) > 0 {
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			defer s.recoverPanic("new complaint mail")
+			s.SendMails(now)
+		}()
+	}
+	return nil
+}
+
+// Wait blocks until the mails started by alerts have been attempted.
+func (s *ReminderService) Wait() { s.bg.Wait() }
+
+// keepMailState makes the mail fields the sweep's alone. An update through
+// the API or the admin panel writes every column of the record; without
+// this, marking a notification read while its mail is being sent would put
+// back the old mail state, and the mail would go out twice.
+func keepMailState(e *core.RecordEvent) error {
+	return inTx(e, func(tx core.App) error {
+		fresh, err := tx.FindRecordById("notifications", e.Record.Id)
+		if err != nil {
+			return err
+		}
+		for _, f := range []string{"email_status", "email_attempts", "email_error", "emailed_at", "email_lease_until"} {
+			e.Record.Set(f, fresh.Get(f))
+		}
+		return e.Next()
+	})
+}
+
+// --- the scheduler ------------------------------------------------------------
+
+// SweepInterval is the scheduler's interval: TEDUH_SWEEP_MINUTES, or 5 minutes.
+func SweepInterval() (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv("TEDUH_SWEEP_MINUTES"))
+	if v == "" {
+		return DefaultSweepMinutes * time.Minute, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 24*60 {
+		return DefaultSweepMinutes * time.Minute, fmt.Errorf("TEDUH_SWEEP_MINUTES=%q is not a number of minutes between 1 and 1440; using %d", v, DefaultSweepMinutes)
+	}
+	return time.Duration(n) * time.Minute, nil
+}
+
+// startWithServer starts the scheduler when the HTTP server starts (not for
+// CLI commands, and not for test apps that only build the router).
+func (s *ReminderService) startWithServer(se *core.ServeEvent) error {
+	if err := se.Next(); err != nil {
+		return err
+	}
+	if se.Server == nil {
+		return nil
+	}
+	every, err := SweepInterval()
+	if err != nil {
+		s.logger().Warn(err.Error())
+	}
+	return s.Start(every)
+}
+
+// Start runs a sweep at once — catching up on whatever came due while the
+// server was stopped — and then every interval. The job is a singleton: a
+// sweep that is still running when the next one is due makes it skip.
+func (s *ReminderService) Start(every time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scheduler != nil {
+		return nil
+	}
+	sch, err := gocron.NewScheduler(gocron.WithStopTimeout(time.Minute))
+	if err != nil {
+		return err
+	}
+	_, err = sch.NewJob(gocron.DurationJob(every), gocron.NewTask(s.scheduledSweep),
+		gocron.WithName("teduh-reminder-sweep"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()),
+	)
+	if err != nil {
+		_ = sch.Shutdown()
+		return err
+	}
+	sch.Start()
+	s.scheduler = sch
+	s.logger().Info("reminder scheduler started", "every", every.String())
+	return nil
+}
+
+// Stop stops the scheduler, waiting for a running sweep and for background
+// mails to finish.
+func (s *ReminderService) Stop() {
+	s.mu.Lock()
+	sch := s.scheduler
+	s.scheduler = nil
+	s.mu.Unlock()
+	if sch != nil {
+		if err := sch.Shutdown(); err != nil {
+			s.logger().Error("reminder scheduler stop", "error", err)
+		}
+	}
+	s.bg.Wait()
+}
+
+// FirstSweepDone is closed when the scheduler's start-up sweep has finished.
+func (s *ReminderService) FirstSweepDone() <-chan struct{} { return s.first }
+
+// scheduledSweep is the job: a failure or a panic is logged, and the server
+// goes on (the next run tries again).
+func (s *ReminderService) scheduledSweep() {
+	defer s.firstOnce.Do(func() { close(s.first) })
+	defer s.recoverPanic("reminder sweep")
+	now := s.t.now()
+	rep, err := s.sweep(now)
+	if err != nil {
+		s.logger().Error("reminder sweep failed; retrying at the next run", "error", err)
+		return
+	}
+	if len(rep.Created) > 0 || rep.Mail.Sent+rep.Mail.Failed+rep.Mail.Skipped > 0 || len(rep.Unrouted) > 0 {
+		s.logger().Info("reminder sweep", "cases", rep.Cases, "notifications", len(rep.Created), "already_sent", rep.Existing,
+			"mails_sent", rep.Mail.Sent, "mails_failed", rep.Mail.Failed, "mails_skipped", rep.Mail.Skipped, "unrouted", len(rep.Unrouted))
+	}
+}
+
+func (s *ReminderService) recoverPanic(what string) {
+	if r := recover(); r != nil {
+		s.logger().Error(what+" panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}
+
+// --- the command ----------------------------------------------------------------
+
+// RemindersCommand is `teduh reminders run [--now TIME]`: one sweep, for
+// operators and tests. It is safe next to a running server.
+func RemindersCommand(app core.App) *cobra.Command {
+	cmd := &cobra.Command{Use: "reminders", Short: "Pengingat tenggat kasus dan notifikasi"}
+	var at string
+	run := &cobra.Command{
+		Use:          "run",
+		Short:        "Jalankan satu kali sapuan pengingat lalu tampilkan hasilnya",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			s, _ := app.Store().Get(remindersStoreKey).(*ReminderService)
+			if s == nil {
+				return errors.New("layanan pengingat belum terpasang")
+			}
+			now := s.t.now()
+			if at != "" {
+				var err error
+				if now, err = time.Parse(time.RFC3339, at); err != nil {
+					return fmt.Errorf("--now harus berformat RFC 3339, misalnya 2026-12-04T08:00:00+07:00: %w", err)
+				}
+			}
+			rep, err := s.Sweep(now)
+			if rep != nil {
+				printReport(c, s, rep)
+			}
+			return err
+		},
+	}
+	run.Flags().StringVar(&at, "now", "", "waktu sapuan (RFC 3339), misalnya 2026-12-04T08:00:00+07:00; bawaan: sekarang")
+	cmd.AddCommand(run)
+	return cmd
+}
+
+func printReport(c *cobra.Command, s *ReminderService, rep *SweepReport) {
+	loc := time.UTC
+	if office, err := LoadOffice(s.app); err == nil {
+		loc = office.Location()
+	}
+	out := c.OutOrStdout()
+	fmt.Fprintf(out, "Sapuan pengingat pada %s\n", reminders.FormatTime(rep.Now, loc))
+	fmt.Fprintf(out, "Kasus yang diperiksa: %d\n", rep.Cases)
+	fmt.Fprintf(out, "Notifikasi baru: %d (sudah pernah dikirim: %d)\n", len(rep.Created), rep.Existing)
+	for _, n := range rep.Created {
+		fmt.Fprintf(out, "  + %s  %s → %s\n", n.Number, n.Kind, n.Recipient)
+	}
+	for _, k := range rep.Unrouted {
+		fmt.Fprintf(out, "  ! %s: tidak ada petugas aktif yang dapat menerimanya\n", k)
+	}
+	fmt.Fprintf(out, "E-mail: %d terkirim, %d gagal (dicoba lagi pada sapuan berikutnya), %d dilewati\n", rep.Mail.Sent, rep.Mail.Failed, rep.Mail.Skipped)
+	for _, e := range rep.Mail.Errors {
+		fmt.Fprintf(out, "  ! %s\n", e)
+	}
+}

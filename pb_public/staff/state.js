@@ -1,0 +1,75 @@
+// What every view needs once signed in: the office profile, the workflow and
+// form definitions, the staff list and which optional features the server
+// has (referrals, notifications, the handling report).
+import { get, me, isSupervisor } from './api.js';
+import { LABELS, setTimeZone } from './ui.js';
+
+export const ctx = {
+  office: null,
+  workflow: null,
+  form: null,
+  staff: [], // active and inactive, for names
+  features: { referrals: false, notifications: false },
+};
+
+// loadContext fetches the definitions and lists in parallel; it answers the
+// first failed response, or null when everything loaded.
+export async function loadContext() {
+  const [office, workflow, form, staff, referrals, notifications] = await Promise.all([
+    get('/api/public/office'),
+    get('/api/workflows/complaint'),
+    get('/api/forms/complaint'),
+    get('/api/collections/staff/records', { perPage: 500, sort: 'name', fields: 'id,name,role,active', skipTotal: 1 }),
+    get('/api/collections/referrals/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
+    get('/api/collections/notifications/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
+  ]);
+  for (const r of [office, workflow, form, staff]) if (!r.ok) return r;
+  ctx.office = office.data;
+  ctx.workflow = workflow.data;
+  ctx.form = form.data;
+  ctx.staff = staff.data.items || [];
+  ctx.features.referrals = referrals.ok;
+  ctx.features.notifications = notifications.ok;
+  if (ctx.workflow.statuses) Object.assign(LABELS.status, ctx.workflow.statuses);
+  setTimeZone(ctx.office.timezone || 'Asia/Pontianak');
+  return null;
+}
+
+export function clearContext() {
+  ctx.office = ctx.workflow = ctx.form = null;
+  ctx.staff = [];
+}
+
+export const steps = () => (ctx.workflow ? ctx.workflow.steps : []);
+export const stepDef = (n) => steps().find((s) => s.number === n) || null;
+export const lastStep = () => steps().length;
+
+export function staffName(id) {
+  if (!id) return '';
+  const s = ctx.staff.find((x) => x.id === id);
+  return s ? s.name : 'Petugas lain';
+}
+
+export const activeStaff = () => ctx.staff.filter((s) => s.active);
+
+// myRole is the signed-in member's role as the workflow names roles.
+export const myRole = () => (me() ? me().role : '');
+
+export function mayRecord(step) {
+  return !!step && !step.automatic && (step.roles || []).includes(myRole());
+}
+
+export const mayWithdraw = () => ((ctx.workflow && ctx.workflow.withdraw && ctx.workflow.withdraw.roles) || []).includes(myRole());
+
+export { isSupervisor };
+
+// formFields lists the complaint form's fields in order.
+export function formFields() {
+  const out = [];
+  for (const s of (ctx.form && ctx.form.sections) || []) out.push(...(s.fields || []));
+  return out;
+}
+
+export function districtOptions() {
+  return (ctx.office && ctx.office.districts) || [];
+}
