@@ -5,6 +5,7 @@ package main
 import (
 	"log"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 
@@ -20,7 +21,7 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: pb_hooks.DBConnect})
 
 	var publicDir string
 	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", defaultPublicDir(), "the directory with Teduh's pages")
@@ -43,6 +44,15 @@ func main() {
 		},
 		Priority: 999, // after Teduh's own routes
 	})
+
+	// TEDUH_PPROF=127.0.0.1:6060 serves Go's profiler there, for an operator
+	// or `make bench` to see where time goes; off unless set.
+	if addr := os.Getenv("TEDUH_PPROF"); addr != "" {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		go func() { log.Println(http.ListenAndServe(addr, mux)) }()
+	}
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

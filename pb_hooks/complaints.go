@@ -129,7 +129,7 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 			return err
 		}
 
-		steps, err := tx.FindCollectionByNameOrId(s.StepCollection)
+		steps, err := tx.FindCachedCollectionByNameOrId(s.StepCollection)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ type Teduh struct {
 	complaint *Service
 	feedback  *engine.Form
 	cache     officeCache
+	intake    intakeBatcher
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -73,6 +74,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 		StaffChannels:   []string{"walk_in", "whatsapp", "phone", "sapa", "suggestion_box"},
 		NumberPrefixKey: "code",
 	}}
+	t.intake.t = t
 
 	// --- security: response headers, staff sign-in -------------------------
 	app.OnServe().BindFunc(t.bindSecurityHeaders)

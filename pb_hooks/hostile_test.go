@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/dbx"
 )
 
 // Values no form field should ever accept as they are.
@@ -109,6 +111,11 @@ func TestHostileInputBattery(t *testing.T) {
 	steps, _ := h.App.CountRecords("case_steps")
 	if steps != n {
 		t.Fatalf("%d step records for %d complaints", steps, n)
+	}
+	// the audit entry is written with the case, in its transaction
+	created, _ := h.App.CountRecords("audit_log", dbx.HashExp{"action": "create", "collection_name": "complaints"})
+	if created != n {
+		t.Fatalf("%d audit entries of intake for %d complaints", created, n)
 	}
 	var m1 runtime.MemStats
 	runtime.GC()

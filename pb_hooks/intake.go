@@ -130,10 +130,16 @@ func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
 			rec.Set(f.Name, v)
 		}
 	}
-	if err := e.App.SaveWithContext(withMarker(e.Request.Context(), publicIntake), rec); err != nil {
+	// the case, its first step, its audit entry and the alert to everyone
+	// on duty are one transaction (shared with the complaints sent at the
+	// same moment; see intake_batch.go): all of them are stored, or none
+	alerts, err := t.intake.store(e, rec)
+	if err != nil {
 		return saveError(err)
 	}
-	t.audit(e.App, e, "create", s.CaseCollection, rec.Id, map[string]any{"channel": "online"})
+	if rs := t.Reminders(); rs != nil {
+		rs.Announced(alerts)
+	}
 	return e.JSON(http.StatusOK, map[string]string{
 		"number":        rec.GetString("number"),
 		"tracking_code": rec.GetString("tracking_code"),

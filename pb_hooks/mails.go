@@ -69,12 +69,30 @@ type outboxRow struct {
 // oldest first. A mail is claimed (lease) before it is sent, so overlapping
 // sweeps — goroutines or processes — never send the same mail twice.
 func (s *ReminderService) SendMails(now time.Time) MailReport {
+	return s.sendMails(now, true)
+}
+
+// sendMails is SendMails; without alerts, the mails of new normal (not
+// emergency) online complaints wait for the sweep, which sends each person
+// one mail listing those that arrived since the last one. Their in-app
+// notifications are there at once; their first response is due within a
+// day, and a mail per complaint would flood the mailboxes in a busy hour.
+func (s *ReminderService) sendMails(now time.Time, withAlerts bool) MailReport {
 	var rep MailReport
 	var rows []outboxRow
-	err := s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
+	q := s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
 		Where(dbx.In("email_status", "pending", "failed")).
-		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)})).
-		OrderBy("created", "id").Limit(mailBatch).All(&rows)
+		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)}))
+	if !withAlerts {
+		var kinds []any
+		for _, k := range reminders.Kinds {
+			if k != reminders.KindNewComplaint {
+				kinds = append(kinds, string(k))
+			}
+		}
+		q = q.AndWhere(dbx.In("kind", kinds...)) // idx_notifications_outbox
+	}
+	err := q.OrderBy("created", "id").Limit(mailBatch).All(&rows)
 	if err != nil {
 		rep.Errors = append(rep.Errors, err.Error())
 		s.logger().Error("mail outbox not readable", "error", err)
@@ -83,13 +101,32 @@ func (s *ReminderService) SendMails(now time.Time) MailReport {
 	if len(rows) == 0 {
 		return rep
 	}
-	office, err := LoadOffice(s.app)
+	office, err := s.t.Office(s.app)
 	if err != nil {
 		rep.Errors = append(rep.Errors, err.Error())
 		return rep
 	}
 	c := &mailComposer{s: s, office: office, staff: map[string]*staffRow{}, numbers: map[string]string{}}
+	// a burst of online complaints becomes one mail per person listing
+	// them, instead of one mail per complaint and person
+	alerts := map[string][]outboxRow{}
 	for _, row := range rows {
+		if row.Kind == string(reminders.KindNewComplaint) {
+			alerts[row.Recipient] = append(alerts[row.Recipient], row)
+		}
+	}
+	digested := map[string]bool{}
+	for _, row := range rows {
+		if group := alerts[row.Recipient]; row.Kind == string(reminders.KindNewComplaint) && len(group) >= digestMin {
+			if digested[row.Recipient] {
+				continue
+			}
+			digested[row.Recipient] = true
+			if !s.sendDigest(c, group, now, &rep) {
+				break // the server is down: the rest wait for the next sweep
+			}
+			continue
+		}
 		claimed, err := s.claimMail(row.ID, now)
 		if err != nil {
 			s.logger().Error("mail claim", "notification", row.ID, "error", err)
@@ -98,32 +135,93 @@ func (s *ReminderService) SendMails(now time.Time) MailReport {
 		if !claimed {
 			continue // another sweep has it
 		}
-		msg, skip, err := c.compose(row)
-		switch {
-		case err != nil:
-			s.finishMail(row.ID, now, "failed", err)
-			rep.Failed++
-			rep.Errors = append(rep.Errors, err.Error())
-			continue
-		case skip:
-			s.finishMail(row.ID, now, "skipped", nil)
-			rep.Skipped++
-			continue
+		if !s.sendOne(c, row, now, &rep) {
+			break // the server is down: the rest wait for the next sweep
 		}
-		if err := sendWithin(s.app.NewMailClient(), msg, mailTimeout); err != nil {
-			s.finishMail(row.ID, now, "failed", err)
-			rep.Failed++
-			rep.Errors = append(rep.Errors, fmt.Sprintf("%s → %s: %v", msg.Subject, msg.To[0].Address, err))
-			s.logger().Warn("notification mail failed; the next sweep retries", "notification", row.ID, "to", msg.To[0].Address, "error", err)
-			if unreachable(err) {
-				break // the server is down: the rest wait for the next sweep
-			}
-			continue
-		}
-		s.finishMail(row.ID, now, "sent", nil)
-		rep.Sent++
 	}
 	return rep
+}
+
+// digestMin is how many new-complaint alerts waiting for one person are
+// sent together as one mail.
+const digestMin = 2
+
+// sendOne sends the mail of one claimed notification; false means the mail
+// server cannot be reached.
+func (s *ReminderService) sendOne(c *mailComposer, row outboxRow, now time.Time, rep *MailReport) bool {
+	msg, skip, err := c.compose(row)
+	switch {
+	case err != nil:
+		s.finishMail(row.ID, now, "failed", err)
+		rep.Failed++
+		rep.Errors = append(rep.Errors, err.Error())
+		return true
+	case skip:
+		s.finishMail(row.ID, now, "skipped", nil)
+		rep.Skipped++
+		return true
+	}
+	return s.send(msg, []outboxRow{row}, now, rep)
+}
+
+// send delivers msg for the notifications rows and records the outcome on
+// each of them; false means the mail server cannot be reached.
+func (s *ReminderService) send(msg *mailer.Message, rows []outboxRow, now time.Time, rep *MailReport) bool {
+	if err := sendWithin(s.app.NewMailClient(), msg, mailTimeout); err != nil {
+		for _, row := range rows {
+			s.finishMail(row.ID, now, "failed", err)
+		}
+		rep.Failed += len(rows)
+		rep.Errors = append(rep.Errors, fmt.Sprintf("%s → %s: %v", msg.Subject, msg.To[0].Address, err))
+		s.logger().Warn("notification mail failed; the next sweep retries", "notification", rows[0].ID, "count", len(rows), "to", msg.To[0].Address, "error", err)
+		return !unreachable(err)
+	}
+	for _, row := range rows {
+		s.finishMail(row.ID, now, "sent", nil)
+	}
+	rep.Sent += len(rows)
+	return true
+}
+
+// sendDigest claims a person's waiting new-complaint alerts and sends them
+// as one mail; false means the mail server cannot be reached.
+func (s *ReminderService) sendDigest(c *mailComposer, group []outboxRow, now time.Time, rep *MailReport) bool {
+	var claimed []outboxRow
+	for _, row := range group {
+		ok, err := s.claimMail(row.ID, now)
+		if err != nil {
+			s.logger().Error("mail claim", "notification", row.ID, "error", err)
+			continue
+		}
+		if ok {
+			claimed = append(claimed, row)
+		}
+	}
+	if len(claimed) < digestMin {
+		for _, row := range claimed {
+			if !s.sendOne(c, row, now, rep) {
+				return false
+			}
+		}
+		return true
+	}
+	msg, skip, err := c.composeDigest(claimed)
+	switch {
+	case err != nil:
+		for _, row := range claimed {
+			s.finishMail(row.ID, now, "failed", err)
+		}
+		rep.Failed += len(claimed)
+		rep.Errors = append(rep.Errors, err.Error())
+		return true
+	case skip:
+		for _, row := range claimed {
+			s.finishMail(row.ID, now, "skipped", nil)
+		}
+		rep.Skipped += len(claimed)
+		return true
+	}
+	return s.send(msg, claimed, now, rep)
 }
 
 // claimMail takes the lease on one mail; false means somebody else holds it
@@ -183,24 +281,13 @@ type mailComposer struct {
 // recipient can no longer receive it (deactivated, no address).
 func (c *mailComposer) compose(row outboxRow) (*mailer.Message, bool, error) {
 	s := c.s
-	to, ok := c.staff[row.Recipient]
-	if !ok {
-		var r staffRow
-		if err := s.app.DB().Select("id", "email", "name", "role").From("staff").
-			Where(dbx.HashExp{"id": row.Recipient, "active": true}).One(&r); err == nil {
-			to = &r
-		}
-		c.staff[row.Recipient] = to
-	}
+	to := c.recipient(row.Recipient)
 	if to == nil || to.Email == "" {
 		return nil, true, nil
 	}
-	number, ok := c.numbers[row.Complaint]
-	if !ok {
-		if err := s.app.DB().Select("number").From(s.cases).Where(dbx.HashExp{"id": row.Complaint}).Row(&number); err != nil {
-			return nil, false, fmt.Errorf("case %s: %w", row.Complaint, err)
-		}
-		c.numbers[row.Complaint] = number
+	number, err := c.number(row.Complaint)
+	if err != nil {
+		return nil, false, err
 	}
 	settings := s.app.Settings()
 	appName := settings.Meta.AppName
@@ -230,6 +317,82 @@ func (c *mailComposer) compose(row outboxRow) (*mailer.Message, bool, error) {
 		Subject: fmt.Sprintf("[%s] %s: %s", appName, data.Title, number),
 		HTML:    body.String(),
 		Text:    mailText(data, html.UnescapeString(advice.String())),
+	}, false, nil
+}
+
+// recipient is an active staff member by id, nil when inactive or gone.
+func (c *mailComposer) recipient(id string) *staffRow {
+	to, ok := c.staff[id]
+	if !ok {
+		var r staffRow
+		if err := c.s.app.DB().Select("id", "email", "name", "role").From("staff").
+			Where(dbx.HashExp{"id": id, "active": true}).One(&r); err == nil {
+			to = &r
+		}
+		c.staff[id] = to
+	}
+	return to
+}
+
+// number is a case's number by id.
+func (c *mailComposer) number(caseID string) (string, error) {
+	number, ok := c.numbers[caseID]
+	if !ok {
+		if err := c.s.app.DB().Select("number").From(c.s.cases).Where(dbx.HashExp{"id": caseID}).Row(&number); err != nil {
+			return "", fmt.Errorf("case %s: %w", caseID, err)
+		}
+		c.numbers[caseID] = number
+	}
+	return number, nil
+}
+
+// digestItem is one complaint in a digest mail.
+type digestItem struct{ Number, Message, Link string }
+
+type digestData struct {
+	AppName, Office, Title, Link string
+	Items                        []digestItem
+}
+
+var digestTemplate = template.Must(template.ParseFS(mailTemplateFS, "mail_templates/digest.html"))
+
+// composeDigest builds one mail listing several new online complaints for
+// one person.
+func (c *mailComposer) composeDigest(rows []outboxRow) (*mailer.Message, bool, error) {
+	to := c.recipient(rows[0].Recipient)
+	if to == nil || to.Email == "" {
+		return nil, true, nil
+	}
+	settings := c.s.app.Settings()
+	appName := settings.Meta.AppName
+	if appName == "" {
+		appName = "Teduh"
+	}
+	data := digestData{AppName: appName, Office: c.office.Name, Title: fmt.Sprintf("%d pengaduan online baru", len(rows)),
+		Link: strings.TrimSuffix(CaseLink(settings.Meta.AppURL, ""), "cases/")}
+	var text strings.Builder
+	fmt.Fprintf(&text, "%s\n\nPengaduan berikut masuk melalui formulir online dan belum ditangani petugas. Petugas yang pertama mencatat langkah 2 (identifikasi singkat dan penenangan korban) akan menangani kasusnya.\n\n", data.Title)
+	for _, row := range rows {
+		number, err := c.number(row.Complaint)
+		if err != nil {
+			return nil, false, err
+		}
+		item := digestItem{Number: number, Message: row.Message, Link: CaseLink(settings.Meta.AppURL, row.Complaint)}
+		data.Items = append(data.Items, item)
+		fmt.Fprintf(&text, "- %s: %s\n  %s\n", item.Number, item.Message, item.Link)
+	}
+	fmt.Fprintf(&text, "\nPesan ini dikirim otomatis oleh %s untuk %s.\n", data.AppName, data.Office)
+	text.WriteString("Demi keselamatan korban, e-mail ini tidak memuat nama atau rincian kasus. Jangan teruskan e-mail ini.\n")
+	var body bytes.Buffer
+	if err := digestTemplate.Execute(&body, data); err != nil {
+		return nil, false, err
+	}
+	return &mailer.Message{
+		From:    mail.Address{Name: settings.Meta.SenderName, Address: settings.Meta.SenderAddress},
+		To:      []mail.Address{{Name: to.Name, Address: to.Email}},
+		Subject: fmt.Sprintf("[%s] %s", appName, data.Title),
+		HTML:    body.String(),
+		Text:    text.String(),
 	}, false, nil
 }
 

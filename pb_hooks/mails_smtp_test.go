@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -316,5 +318,74 @@ func TestUnreachableMailServerDoesNotLoseMail(t *testing.T) {
 	rep = h.sweepAt(now.Add(5 * time.Minute))
 	if rep.Mail.Sent != 3 || len(in.messages()) != 3 {
 		t.Fatalf("server back: mail %+v, received %d", rep.Mail, len(in.messages()))
+	}
+}
+
+// A burst of online complaints reaches each person on duty as one mail
+// listing them, not one mail per complaint: the mail that was refused while
+// they arrived goes out at the next sweep as a digest, once.
+func TestNewComplaintBurstIsOneMailPerPerson(t *testing.T) {
+	now := wibAt(2026, 11, 20, 9, 0, 0)
+	h := newHarness(t, now)
+	tm := newRemTeam(h)
+	in, _, port := startSMTP(t)
+	useSMTP(h, port)
+
+	in.setRefuse(true)
+	var numbers []string
+	for range 5 {
+		c := h.submit(validComplaint())
+		numbers = append(numbers, c.GetString("number"))
+	}
+	h.Teduh.Reminders().Wait()
+	if n := len(in.messages()); n != 0 {
+		t.Fatalf("%d mails accepted while refused", n)
+	}
+
+	in.setRefuse(false)
+	rep := h.sweepAt(now.Add(5 * time.Minute))
+	// four people on duty, five alerts each: four mails carry twenty
+	if rep.Mail.Sent != 20 || rep.Mail.Failed != 0 {
+		t.Fatalf("mail %+v", rep.Mail)
+	}
+	msgs := in.messages()
+	if len(msgs) != 4 {
+		t.Fatalf("%d mails, want one per person on duty (4)", len(msgs))
+	}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		p := parseMail(t, m.Data)
+		seen[p.To] = true
+		if p.Subject != "[Teduh] 5 pengaduan online baru" {
+			t.Errorf("subject %q", p.Subject)
+		}
+		for name, body := range map[string]string{"text": p.Text, "html": p.HTML} {
+			for _, n := range numbers {
+				if !strings.Contains(body, n) {
+					t.Errorf("%s part lacks %s:\n%s", name, n, body)
+				}
+			}
+			if !strings.Contains(body, "belum ditangani petugas") || !strings.Contains(body, "/staff/#/cases/") {
+				t.Errorf("%s part lacks the advice or the links:\n%s", name, body)
+			}
+			expectNoSecrets(t, name+" part", body)
+		}
+	}
+	for _, who := range []*core.Record{tm.officer, tm.officer2, tm.supervisor, tm.supervisor2} {
+		if !strings.Contains(strings.Join(slices.Collect(maps.Keys(seen)), " "), who.GetString("email")) {
+			t.Errorf("no mail for %s", who.GetString("email"))
+		}
+	}
+	// every notification is marked sent; nothing goes out twice
+	var pending int
+	if err := h.App.DB().Select("COUNT(*)").From("notifications").Where(dbx.NewExp("email_status != 'sent'")).Row(&pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 0 {
+		t.Errorf("%d notifications not marked sent", pending)
+	}
+	h.sweepAt(now.Add(10 * time.Minute))
+	if n := len(in.messages()); n != 4 {
+		t.Errorf("%d mails after a second sweep", n)
 	}
 }

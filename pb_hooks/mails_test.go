@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 )
 
@@ -114,8 +115,8 @@ func TestReminderMailContent(t *testing.T) {
 	}
 }
 
-// A new online complaint reaches every active officer and supervisor by
-// mail at once; an emergency says so in the subject and the body.
+// A new emergency online complaint reaches every active officer and
+// supervisor by mail at once, and says so in the subject and the body.
 func TestNewComplaintAlertMail(t *testing.T) {
 	h := newHarness(t, wibAt(2026, 11, 26, 21, 5, 0))
 	newRemTeam(h)
@@ -207,5 +208,32 @@ func TestEveryReminderKindHasAMail(t *testing.T) {
 			}
 			t.Errorf("no mail %q; sent: %q", subject, got)
 		}
+	}
+}
+
+// A normal new online complaint is in every console at once; its mail waits
+// for the sweep, which sends each person one mail for the complaints that
+// arrived since the last one.
+func TestNormalComplaintAlertIsMailedByTheSweep(t *testing.T) {
+	now := wibAt(2026, 11, 26, 10, 0, 0)
+	h := newHarness(t, now)
+	newRemTeam(h)
+	c := h.submit(validComplaint())
+	h.Teduh.Reminders().Wait()
+	var stored int
+	if err := h.App.DB().Select("COUNT(*)").From("notifications").
+		Where(dbx.HashExp{"complaint": c.Id, "kind": "new_complaint", "email_status": "pending"}).Row(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 4 || h.App.TestMailer.TotalSend() != 0 {
+		t.Fatalf("%d notifications stored, %d mails sent before the sweep; want 4 and 0", stored, h.App.TestMailer.TotalSend())
+	}
+	rep := h.sweepAt(now.Add(5 * time.Minute))
+	if rep.Mail.Sent != 4 {
+		t.Fatalf("sweep mail %+v", rep.Mail)
+	}
+	got := mailFor(h.App.TestMailer.Messages(), "kepala@teduh.test")
+	if len(got) != 1 || got[0].Subject != "[Teduh] Pengaduan online baru: "+c.GetString("number") {
+		t.Fatalf("supervisor mails %+v", got)
 	}
 }

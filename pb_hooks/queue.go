@@ -2,6 +2,7 @@ package pb_hooks
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,6 +22,9 @@ import (
 // collection's own: officers see their cases and the unassigned ones.
 
 var openStatuses = []any{engine.StatusNew, engine.StatusInProgress, "awaiting_requirements"}
+
+// maxPrefix is the longest word beginning the name index holds.
+const maxPrefix = 8
 
 var caseNumberRe = regexp.MustCompile(`(?i)^[A-Z]{2,6}-[0-9]{4}-[0-9]{4,}$`)
 
@@ -60,13 +64,12 @@ func viewer(e *core.RequestEvent) caseViewer {
 	return caseViewer{id: e.Auth.Id, limited: true}
 }
 
-// queue serves GET /api/queue: open cases, emergency and overdue first, then
-// due soon, then the rest; or, with status=closed|withdrawn|all, the archive
-// newest first. q searches by case number or by any part of a name.
-func (t *Teduh) queue(e *core.RequestEvent) error {
-	qs := e.Request.URL.Query()
-	page, _ := strconv.Atoi(qs.Get("page"))
-	perPage, _ := strconv.Atoi(qs.Get("perPage"))
+// queueSQL builds the queue's query for a viewer and the request's
+// parameters. Its text is assembled from fixed fragments only; every value
+// the caller sends is a bound parameter.
+func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) (sql string, params dbx.Params, page, perPage int, err error) {
+	page, _ = strconv.Atoi(qs.Get("page"))
+	perPage, _ = strconv.Atoi(qs.Get("perPage"))
 	if page < 1 {
 		page = 1
 	}
@@ -74,15 +77,11 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 		perPage = 20
 	}
 	if page > 10000 {
-		return badRequest("Halaman terlalu jauh. Persempit pencarian.", map[string]*engine.FieldError{"page": {Code: "page_too_far", Message: "Halaman terlalu jauh. Persempit pencarian."}})
+		return "", nil, 0, 0, badRequest("Halaman terlalu jauh. Persempit pencarian.", map[string]*engine.FieldError{"page": {Code: "page_too_far", Message: "Halaman terlalu jauh. Persempit pencarian."}})
 	}
-	now := t.now().UTC()
-	v := viewer(e)
-	// the SQL text is assembled from fixed fragments only; every value the
-	// caller sends is a bound parameter
 	from := "complaints c"
 	var where []string
-	params := dbx.Params{"now": fmtDate(now), "soon": fmtDate(now.Add(48 * time.Hour))}
+	params = dbx.Params{"now": fmtDate(now), "soon": fmtDate(now.Add(48 * time.Hour))}
 	if v.limited {
 		where = append(where, "(c.assigned_to = '' OR c.assigned_to = {:viewer})")
 		params["viewer"] = v.id
@@ -91,14 +90,11 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 	case "", "all":
 	case "mine":
 		where = append(where, "c.assigned_to = {:me}")
-		params["me"] = ""
-		if e.Auth != nil {
-			params["me"] = e.Auth.Id
-		}
+		params["me"] = me
 	case "unassigned":
 		where = append(where, "c.assigned_to = ''")
 	default:
-		return badRequest("", map[string]*engine.FieldError{"scope": {Code: "invalid_scope", Message: "Pilihan tampilan harus mine, unassigned atau all."}})
+		return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"scope": {Code: "invalid_scope", Message: "Pilihan tampilan harus mine, unassigned atau all."}})
 	}
 	if d := qs.Get("district"); d != "" {
 		where = append(where, "c.victim_district = {:district}")
@@ -115,17 +111,29 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 		archive = true
 	case search != "":
 		if len([]rune(search)) < 3 {
-			return badRequest("", map[string]*engine.FieldError{"q": {Code: "too_short", Message: "Ketik paling sedikit 3 huruf nama, atau nomor kasus lengkap."}})
+			return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"q": {Code: "too_short", Message: "Ketik paling sedikit 3 huruf nama, atau nomor kasus lengkap."}})
 		}
 		// every word must begin a word of a name; each is quoted so nothing
-		// the person types is read as full-text syntax
+		// the person types is read as full-text syntax. A word is looked up
+		// by its first eight letters, the longest prefix the index holds
+		// (migration 1795700700), so each one is a single streamed lookup
+		// that stops at the page, however common the name.
 		var terms []string
 		for _, w := range strings.Fields(search) {
+			if r := []rune(w); len(r) > maxPrefix {
+				w = string(r[:maxPrefix])
+			}
 			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
 		}
 		from = "complaints_search s JOIN complaints c ON c.number_year = s.rowid / 1000000 AND c.number_seq = s.rowid % 1000000"
 		where = append(where, "complaints_search MATCH {:phrase}")
-		params["phrase"] = strings.Join(terms, " ")
+		phrase := "{victim_name reporter_name} : (" + strings.Join(terms, " AND ") + ")"
+		if v.limited {
+			// an officer's cases and the unassigned ones, inside the index
+			// (the viewer column; see migration 1795700700)
+			phrase += ` AND viewer : ("u` + strings.ReplaceAll(v.id, `"`, "") + `" OR "unassigned")`
+		}
+		params["phrase"] = phrase
 		archive = true
 	}
 	switch {
@@ -140,7 +148,7 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 		params["status"] = status
 		archive = archive || status == engine.StatusClosed || status == engine.StatusWithdrawn
 	default:
-		return badRequest("", map[string]*engine.FieldError{"status": {Code: "invalid_status", Message: "Status tidak dikenal."}})
+		return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"status": {Code: "invalid_status", Message: "Status tidak dikenal."}})
 	}
 
 	rank := `CASE
@@ -151,16 +159,71 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 		WHEN c.due_at != '' AND c.due_at < {:soon} THEN 1
 		ELSE 2 END`
 	order := "rank ASC, c.due_at = '' ASC, c.due_at ASC, c.created ASC"
-	if archive {
+	switch {
+	case from != "complaints c":
+		// newest case number first: the full-text index yields its rows in
+		// that order, so a common name stops at the page, not at the last match
+		order = "s.rowid DESC"
+	case archive:
 		order = "c.created DESC"
 	}
-	sql := "SELECT " + queueColumns + ", " + rank + " AS rank FROM " + from
+	filter := ""
 	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
+		filter = " WHERE " + strings.Join(where, " AND ")
 	}
-	sql += " ORDER BY " + order + " LIMIT {:limit} OFFSET {:offset}"
+	if from == "complaints c" && !archive {
+		// the open queue: ordered within idx_complaints_queue (it holds every
+		// column the ordering reads), then only the page's rows are read
+		sql = "SELECT " + queueColumns + ", k.rank AS rank FROM (SELECT c.rowid AS rid, " + rank + " AS rank, c.due_at AS due, c.created AS cr" +
+			" FROM complaints c" + filter + " ORDER BY rank ASC, due = '' ASC, due ASC, cr ASC LIMIT {:limit} OFFSET {:offset})" +
+			" k JOIN complaints c ON c.rowid = k.rid ORDER BY k.rank ASC, k.due = '' ASC, k.due ASC, k.cr ASC"
+	} else {
+		sql = "SELECT " + queueColumns + ", " + rank + " AS rank FROM " + from + filter + " ORDER BY " + order + " LIMIT {:limit} OFFSET {:offset}"
+	}
 	params["limit"] = perPage + 1
 	params["offset"] = (page - 1) * perPage
+	return sql, params, page, perPage, nil
+}
+
+// QueuePlan is SQLite's plan for the queue query an officer (officerID set)
+// or a supervisor would run with the given URL query: the evidence that it
+// reads indexes, not the table (`make bench` prints it).
+func (t *Teduh) QueuePlan(app core.App, officerID, query string) ([]string, error) {
+	qs, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	sql, params, _, _, err := t.queueSQL(caseViewer{id: officerID, limited: officerID != ""}, officerID, qs, t.now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Detail string `db:"detail"`
+	}
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + sql).Bind(params).All(&rows); err != nil {
+		return nil, err
+	}
+	plan := make([]string, len(rows))
+	for i, r := range rows {
+		plan[i] = r.Detail
+	}
+	return plan, nil
+}
+
+// queue serves GET /api/queue: open cases, emergency and overdue first, then
+// due soon, then the rest; or, with status=closed|withdrawn|all, the archive
+// newest first. q searches by case number or by any part of a name.
+func (t *Teduh) queue(e *core.RequestEvent) error {
+	qs := e.Request.URL.Query()
+	now := t.now().UTC()
+	me := ""
+	if e.Auth != nil {
+		me = e.Auth.Id
+	}
+	sql, params, page, perPage, err := t.queueSQL(viewer(e), me, qs, now)
+	if err != nil {
+		return err
+	}
 	q := e.App.DB().NewQuery(sql).Bind(params)
 
 	items := []QueueItem{}

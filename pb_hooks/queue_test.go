@@ -88,6 +88,22 @@ func TestQueueOrderVisibilityAndSearch(t *testing.T) {
 	if r := queueNumbers(t, h.Do("GET", "/api/queue?q=bunga", nil, tokA)); len(r) != 0 {
 		t.Fatalf("officer A found B's case by name: %v", r)
 	}
+	// an officer finds their own cases and the unassigned ones by name, and
+	// a case handed over to them from the moment it is theirs
+	if r := queueNumbers(t, h.Do("GET", "/api/queue?q=rini", nil, tokA)); fmt.Sprint(r) != "["+rest.GetString("number")+"]" {
+		t.Fatalf("officer A's own case by name: %v", r)
+	}
+	if r := queueNumbers(t, h.Do("GET", "/api/queue?q=olivia", nil, tokB)); fmt.Sprint(r) != "["+overdue.GetString("number")+"]" {
+		t.Fatalf("unassigned case by name for B: %v", r)
+	}
+	setCase(t, h, other, map[string]any{"assigned_to": officerA.Id})
+	if r := queueNumbers(t, h.Do("GET", "/api/queue?q=bunga", nil, tokA)); fmt.Sprint(r) != "["+other.GetString("number")+"]" {
+		t.Fatalf("handed-over case by name for A: %v", r)
+	}
+	if r := queueNumbers(t, h.Do("GET", "/api/queue?q=bunga", nil, tokB)); len(r) != 0 {
+		t.Fatalf("B still finds the case handed over: %v", r)
+	}
+	setCase(t, h, other, map[string]any{"assigned_to": officerB.Id})
 	// the index follows edits on every path
 	if res := h.Do("PATCH", "/api/collections/complaints/records/"+rest.Id, map[string]any{"victim_name": "Rina Wulandari"}, sup); res.Status != 200 {
 		t.Fatalf("rename: %d %s", res.Status, res)
@@ -119,8 +135,8 @@ func TestQueueOrderVisibilityAndSearch(t *testing.T) {
 		t.Fatalf("anonymous queue: %d", r.Status)
 	}
 	// every queue read is audited with the case ids it showed
-	entries, _ := h.App.FindRecordsByFilter("audit_log", "action = 'list' && actor_id = {:a}", "-created", 1, 0, map[string]any{"a": officerA.Id})
-	if len(entries) != 1 || !strings.Contains(entries[0].GetString("detail"), rest.Id) {
+	entries, _ := h.App.FindRecordsByFilter("audit_log", "action = 'list' && actor_id = {:a} && detail ~ 'q=bunga'", "-created", 0, 0, map[string]any{"a": officerA.Id})
+	if len(entries) != 1 || !strings.Contains(entries[0].GetString("detail"), other.Id) {
 		t.Fatalf("queue read not audited: %v", entries)
 	}
 
@@ -131,5 +147,39 @@ func TestQueueOrderVisibilityAndSearch(t *testing.T) {
 	}
 	if r := h.Do("GET", "/api/staff-load", nil, tokA); r.Status != 403 {
 		t.Fatalf("officer saw the load: %d", r.Status)
+	}
+}
+
+// Every queue and search query reads an index (a partial covering index for
+// the open queue, the full-text index for names), never the whole table:
+// EXPLAIN QUERY PLAN for each shape the console and the API send.
+func TestQueuePlansReadIndexes(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
+	officer, _ := h.Staff("a@teduh.test", "Petugas A", "officer", true)
+	for _, c := range []struct{ officer, query, index string }{
+		{"", "", "idx_complaints_queue"},
+		{"", "page=100", "idx_complaints_queue"},
+		{"", "scope=unassigned&district=Singkawang+Barat", "INDEX idx_complaints_"},
+		{officer.Id, "", "idx_complaints_queue"},
+		{officer.Id, "scope=mine", "INDEX idx_complaints_"},
+		{"", "q=SKW-2026-0001", "idx_complaints_number"},
+		{"", "q=siti+aminah", "SCAN s VIRTUAL TABLE"},
+		{officer.Id, "q=wulan", "SCAN s VIRTUAL TABLE"},
+		{"", "status=closed", "idx_complaints_"},
+	} {
+		plan, err := h.Teduh.QueuePlan(h.App, c.officer, c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(plan, "\n")
+		if !strings.Contains(text, c.index) {
+			t.Errorf("%q (officer %v) does not use %s:\n%s", c.query, c.officer != "", c.index, text)
+		}
+		for _, line := range plan {
+			if strings.HasPrefix(line, "SCAN c") && !strings.Contains(line, "INDEX") || strings.HasPrefix(line, "SCAN complaints") && !strings.Contains(line, "INDEX") {
+				t.Errorf("%q (officer %v) reads the whole table: %s", c.query, c.officer != "", line)
+			}
+		}
+		t.Logf("%s (officer %v):\n%s", c.query, c.officer != "", text)
 	}
 }

@@ -12,6 +12,7 @@ package pb_hooks
 // mails what is still unsent (mails.go).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -59,7 +61,10 @@ type ReminderService struct {
 	scheduler gocron.Scheduler
 	firstOnce sync.Once
 	first     chan struct{}
-	bg        sync.WaitGroup // mails sent in the background after an alert
+	bg        sync.WaitGroup // the background mailer
+
+	// the one background mailer (workSoon)
+	working, workAgain atomic.Bool
 }
 
 // SweepReport says what one sweep did.
@@ -82,7 +87,6 @@ func (t *Teduh) bindReminders() {
 	s.sweep = s.Sweep
 	t.app.Store().Set(remindersStoreKey, s)
 
-	t.app.OnRecordAfterCreateSuccess(s.cases).BindFunc(s.alertNewComplaint)
 	t.app.OnRecordUpdate("notifications").BindFunc(keepMailState)
 	t.app.OnServe().BindFunc(s.startWithServer)
 	t.app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
@@ -110,7 +114,7 @@ func (s *ReminderService) logger() *slog.Logger {
 // to run any number of times and concurrently (in one process or several):
 // nothing is stored or mailed twice.
 func (s *ReminderService) Sweep(now time.Time) (*SweepReport, error) {
-	office, err := LoadOffice(s.app)
+	office, err := s.t.Office(s.app)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +128,9 @@ func (s *ReminderService) Sweep(now time.Time) (*SweepReport, error) {
 		due = append(due, reminders.Due(c, now, loc)...)
 	}
 	rep := &SweepReport{Now: now, Cases: len(cases)}
-	if err := s.deliver(due, loc, rep); err != nil {
+	created, err := s.deliver(s.app, due, loc, rep)
+	s.announce(created)
+	if err != nil {
 		return rep, err
 	}
 	rep.Mail = s.SendMails(now)
@@ -289,14 +295,18 @@ func recipients(r reminders.Reminder, staff []staffRow) []staffRow {
 // deliver stores a notification for every (recipient, reminder) not stored
 // yet. The UNIQUE (recipient, key) index is the guarantee; the look-up first
 // only spares the database a failing insert per reminder on every sweep.
-func (s *ReminderService) deliver(due []reminders.Reminder, loc *time.Location, rep *SweepReport) error {
+//
+// app may be a transaction: the notifications are then stored with whatever
+// else it writes. The stored records are returned so that the caller can
+// announce them (broadcast) once the write is committed.
+func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *time.Location, rep *SweepReport) ([]*core.Record, error) {
 	if len(due) == 0 {
-		return nil
+		return nil, nil
 	}
 	var staff []staffRow
-	if err := s.app.DB().Select("id", "email", "name", "role").From("staff").
+	if err := app.DB().Select("id", "email", "name", "role").From("staff").
 		Where(dbx.HashExp{"active": true}).OrderBy("id").All(&staff); err != nil {
-		return err
+		return nil, err
 	}
 
 	type planned struct {
@@ -304,7 +314,7 @@ func (s *ReminderService) deliver(due []reminders.Reminder, loc *time.Location, 
 		to staffRow
 	}
 	var plan []planned
-	keys := map[string]bool{}
+	cases := map[string]bool{}
 	for _, r := range due {
 		to := recipients(r, staff)
 		if len(to) == 0 {
@@ -315,20 +325,21 @@ func (s *ReminderService) deliver(due []reminders.Reminder, loc *time.Location, 
 		for _, m := range to {
 			plan = append(plan, planned{r, m})
 		}
-		keys[r.Key] = true
+		cases[r.CaseID] = true
 	}
 	if len(plan) == 0 {
-		return nil
+		return nil, nil
 	}
 
-	stored, err := s.storedKeys(slices.Sorted(maps.Keys(keys)), staff)
+	stored, err := s.storedKeys(app, slices.Sorted(maps.Keys(cases)))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	collection, err := s.app.FindCachedCollectionByNameOrId("notifications")
+	collection, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var created []*core.Record
 	var todo []planned
 	for _, p := range plan {
 		if stored[p.to.ID+"\x00"+p.r.Key] {
@@ -338,64 +349,90 @@ func (s *ReminderService) deliver(due []reminders.Reminder, loc *time.Location, 
 		stored[p.to.ID+"\x00"+p.r.Key] = true // the same reminder twice in one sweep
 		todo = append(todo, p)
 	}
-	// a few writes per transaction: one commit for many records, without
-	// holding the database's single writer for long
+	// one INSERT per batch: a burst of complaints alerting every person on
+	// duty is a few statements, not a record save per person and case. The
+	// unique (recipient, key) index keeps a reminder stored once, whoever
+	// stores it first (another sweep, another process).
 	for chunk := range slices.Chunk(todo, saveBatch) {
-		var created []Notice
-		var existing int
-		err := s.app.RunInTransaction(func(tx core.App) error {
-			created, existing = nil, 0
-			for _, p := range chunk {
-				status := "pending"
-				if p.to.Email == "" {
-					status = "skipped"
-				}
-				msg := p.r.Message(loc)
-				rec := core.NewRecord(collection)
-				rec.Load(map[string]any{
-					"recipient": p.to.ID, "complaint": p.r.CaseID, "kind": string(p.r.Kind), "message": msg,
-					"read": false, "key": p.r.Key, "email_status": status, "email_attempts": 0,
-				})
-				if err := tx.Save(rec); err != nil {
-					if isDuplicate(err) {
-						existing++ // another sweep stored it a moment ago
-						continue
-					}
-					return fmt.Errorf("notification %s for %s: %w", p.r.Key, p.to.ID, err)
-				}
-				created = append(created, Notice{Key: p.r.Key, Kind: string(p.r.Kind), Number: p.r.Number,
-					Recipient: fmt.Sprintf("%s <%s>", p.to.Name, p.to.Email), Message: msg})
+		stamp := types.NowDateTime().String()
+		rows := make(map[string]map[string]any, len(chunk))
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO notifications (id, recipient, complaint, kind, message, read, key, email_status, email_attempts, created, updated) VALUES ")
+		params := dbx.Params{"stamp": stamp}
+		for i, p := range chunk {
+			status := "pending"
+			if p.to.Email == "" {
+				status = "skipped"
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+			row := map[string]any{
+				"id": core.GenerateDefaultRandomId(), "recipient": p.to.ID, "complaint": p.r.CaseID, "kind": string(p.r.Kind),
+				"message": clip(p.r.Message(loc), 1000), "read": false, "key": clip(p.r.Key, 200), "email_status": status, "email_attempts": 0,
+				"created": stamp, "updated": stamp,
+			}
+			rows[row["id"].(string)] = row
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "({:id%[1]d}, {:to%[1]d}, {:case%[1]d}, {:kind%[1]d}, {:msg%[1]d}, FALSE, {:key%[1]d}, {:st%[1]d}, 0, {:stamp}, {:stamp})", i)
+			params[fmt.Sprint("id", i)], params[fmt.Sprint("to", i)], params[fmt.Sprint("case", i)] = row["id"], p.to.ID, p.r.CaseID
+			params[fmt.Sprint("kind", i)], params[fmt.Sprint("msg", i)], params[fmt.Sprint("key", i)] = row["kind"], row["message"], row["key"]
+			params[fmt.Sprint("st", i)] = status
 		}
-		rep.Created = append(rep.Created, created...)
-		rep.Existing += existing
+		sb.WriteString(" ON CONFLICT (recipient, key) DO NOTHING RETURNING id")
+		var inserted []struct {
+			ID string `db:"id"`
+		}
+		if err := app.DB().NewQuery(sb.String()).Bind(params).All(&inserted); err != nil {
+			return nil, fmt.Errorf("notifications: %w", err)
+		}
+		rep.Existing += len(chunk) - len(inserted)
+		byID := map[string]planned{}
+		for i, p := range chunk {
+			byID[params[fmt.Sprint("id", i)].(string)] = p
+		}
+		for _, ins := range inserted {
+			p := byID[ins.ID]
+			rep.Created = append(rep.Created, Notice{Key: p.r.Key, Kind: string(p.r.Kind), Number: p.r.Number,
+				Recipient: fmt.Sprintf("%s <%s>", p.to.Name, p.to.Email), Message: rows[ins.ID]["message"].(string)})
+			rec := core.NewRecord(collection)
+			rec.Load(rows[ins.ID])
+			rec.MarkAsNotNew()
+			created = append(created, rec)
+		}
 	}
-	return nil
+	return created, nil
 }
 
-// storedKeys looks up which (recipient, key) pairs exist, through the
-// UNIQUE (recipient, key) index.
-func (s *ReminderService) storedKeys(keys []string, staff []staffRow) (map[string]bool, error) {
-	ids := make([]any, len(staff))
-	for i, m := range staff {
-		ids[i] = m.ID
+// announce tells the consoles of the people on duty about notifications
+// stored with a raw insert, as PocketBase does for any record it saves
+// (realtime subscriptions, after-create hooks). Call it after the commit.
+func (s *ReminderService) announce(recs []*core.Record) {
+	for _, rec := range recs {
+		ev := &core.ModelEvent{App: s.app, Context: context.Background(), Type: core.ModelEventTypeCreate}
+		ev.Model = rec
+		if err := s.app.OnModelAfterCreateSuccess().Trigger(ev); err != nil {
+			s.logger().Warn("notification not broadcast", "notification", rec.Id, "error", err)
+		}
 	}
+}
+
+// storedKeys looks up which (recipient, key) pairs exist among the
+// notifications of the given cases, through idx_notifications_complaint: one
+// probe per case (probing the (recipient, key) index would take one per
+// person and key).
+func (s *ReminderService) storedKeys(app core.App, caseIDs []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for chunk := range slices.Chunk(keys, keysPerQuery) {
+	for chunk := range slices.Chunk(caseIDs, keysPerQuery) {
 		vals := make([]any, len(chunk))
-		for i, k := range chunk {
-			vals[i] = k
+		for i, id := range chunk {
+			vals[i] = id
 		}
 		var rows []struct {
 			Recipient string `db:"recipient"`
 			Key       string `db:"key"`
 		}
-		if err := s.app.DB().Select("recipient", "key").From("notifications").
-			Where(dbx.In("recipient", ids...)).AndWhere(dbx.In("key", vals...)).All(&rows); err != nil {
+		if err := app.DB().Select("recipient", "key").From("notifications").
+			Where(dbx.In("complaint", vals...)).All(&rows); err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -424,47 +461,78 @@ func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout)
 
 // --- the new-complaint alert ------------------------------------------------
 
-// alertNewComplaint tells everyone on duty about a new online complaint as
-// soon as it is saved. The notifications are stored before the request
-// returns; the mails go out in the background (and, failing that, with the
-// next sweep), so a slow mail server never delays the person who complains.
-func (s *ReminderService) alertNewComplaint(e *core.RecordEvent) error {
-	if err := e.Next(); err != nil {
-		return err
+// AlertInTx stores the alert of a new online complaint for everyone on duty,
+// inside the transaction that stores the complaint: the case and its alert
+// are committed together. The caller announces the returned records after the
+// commit (announce) and wakes the mailer for an emergency (workSoon). A
+// failure is logged, never fatal to the complaint: the next sweep finds a
+// new complaint without its alert and stores it (dueQueries).
+func (s *ReminderService) AlertInTx(tx core.App, rec *core.Record) []*core.Record {
+	row := caseRow{
+		ID: rec.Id, Number: rec.GetString("number"), Status: rec.GetString("status"), Urgency: rec.GetString("urgency"),
+		Channel: rec.GetString("channel"), AssignedTo: rec.GetString("assigned_to"), Created: rec.GetDateTime("created"),
+		FirstResponseDueAt: rec.GetDateTime("first_response_due_at"), FirstResponseAt: rec.GetDateTime("first_response_at"),
+		DueAt: rec.GetDateTime("due_at"), ClosedAt: rec.GetDateTime("closed_at"),
 	}
-	var row caseRow
-	err := s.app.DB().Select(caseColumns...).From(s.cases).Where(dbx.HashExp{"id": e.Record.Id}).One(&row)
+	office, err := s.t.Office(tx)
 	if err != nil {
-		s.logger().Error("new complaint alert: case not readable", "id", e.Record.Id, "error", err)
+		s.logger().Error("new complaint alert not stored; the next sweep stores it", "case", row.Number, "error", err)
 		return nil
 	}
-	office, err := LoadOffice(s.app)
+	due := reminders.NewComplaint(row.snapshot(), s.t.now(), office.Location())
+	created, err := s.deliver(tx, due, office.Location(), &SweepReport{Now: s.t.now()})
 	if err != nil {
-		s.logger().Error("new complaint alert: office profile", "error", err)
+		s.logger().Error("new complaint alert not stored; the next sweep stores it", "case", row.Number, "error", err)
 		return nil
 	}
-	now := s.t.now()
-	due := reminders.NewComplaint(row.snapshot(), now, office.Location())
-	if len(due) == 0 {
-		return nil
-	}
-	rep := &SweepReport{Now: now}
-	if err := s.deliver(due, office.Location(), rep); err != nil {
-		s.logger().Error("new complaint alert not stored; the next sweep retries", "case", row.Number, "error", err)
-		return nil
-	}
-	if len(rep.Created) > 0 {
-		s.bg.Add(1)
-		go func() {
-			defer s.bg.Done()
-			defer s.recoverPanic("new complaint mail")
-			s.SendMails(now)
-		}()
-	}
-	return nil
+	return created
 }
 
-// Wait blocks until the mails started by alerts have been attempted.
+// Announced finishes an alert once its complaint is committed: the consoles
+// hear of it at once, and an emergency's mails go out at once (a normal
+// complaint's mail waits for the sweep; see sendMails).
+func (s *ReminderService) Announced(created []*core.Record) {
+	s.announce(created)
+	for _, rec := range created {
+		if rec.GetString("kind") != string(reminders.KindNewComplaint) {
+			s.workSoon()
+			return
+		}
+	}
+}
+
+// workSoon runs the background mailer for the mails that go out at once.
+// At most one runs; a call while it runs makes it go round once more, so no
+// stored mail is left behind and a burst costs one sender.
+func (s *ReminderService) workSoon() {
+	s.workAgain.Store(true)
+	if !s.working.CompareAndSwap(false, true) {
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		for {
+			for s.workAgain.Swap(false) {
+				func() {
+					defer s.recoverPanic("new complaint alert")
+					// a full batch may have left more behind; an outbox
+					// that failed (server down) waits for the sweep
+					if rep := s.sendMails(s.t.now(), false); rep.Sent+rep.Skipped >= mailBatch {
+						s.workAgain.Store(true)
+					}
+				}()
+			}
+			s.working.Store(false)
+			// a call between the last Swap and Store found the worker busy
+			if !s.workAgain.Load() || !s.working.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}()
+}
+
+// Wait blocks until the background mailer has finished.
 func (s *ReminderService) Wait() { s.bg.Wait() }
 
 // keepMailState makes the mail fields the sweep's alone. An update through
@@ -622,7 +690,7 @@ func RemindersCommand(app core.App) *cobra.Command {
 
 func printReport(c *cobra.Command, s *ReminderService, rep *SweepReport) {
 	loc := time.UTC
-	if office, err := LoadOffice(s.app); err == nil {
+	if office, err := s.t.Office(s.app); err == nil {
 		loc = office.Location()
 	}
 	out := c.OutOrStdout()

@@ -120,7 +120,7 @@ func TestMarkReadDoesNotUndoMailState(t *testing.T) {
 	h := newHarness(t, wibAt(2026, 11, 20, 9, 0, 0))
 	newRemTeam(h)
 	c := h.submit(validComplaint())
-	h.Teduh.Reminders().Wait()
+	h.flushAlertMails(wibAt(2026, 11, 20, 9, 5, 0))
 
 	stale, err := h.App.FindFirstRecordByData("notifications", "key", "new_complaint:"+c.Id)
 	if err != nil {

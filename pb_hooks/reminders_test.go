@@ -106,11 +106,21 @@ func (h *harness) verifiedCase(tm remTeam, submitted, verified time.Time, body m
 	h.t.Helper()
 	h.SetNow(submitted)
 	c := h.submit(body)
+	h.flushAlertMails(submitted.Add(5 * time.Minute))
 	h.SetNow(submitted.Add(30 * time.Minute))
 	h.mustStep(tm.officerToken, c.Id, 2, "done", "Korban ditenangkan melalui telepon.", nil)
 	h.SetNow(verified)
 	h.mustStep(tm.officerToken, c.Id, 3, "done", "", map[string]any{"requirements_complete": true, "referral_priorities": []string{"health"}})
 	return h.reload(c)
+}
+
+// flushAlertMails sends the mails of the new-complaint alerts stored so far,
+// as the next sweep would: a normal complaint's alert is mailed by the sweep,
+// not at once.
+func (h *harness) flushAlertMails(at time.Time) {
+	h.t.Helper()
+	h.Teduh.Reminders().Wait()
+	h.Teduh.Reminders().SendMails(at)
 }
 
 // backdate writes workflow fields straight into the database, the way a

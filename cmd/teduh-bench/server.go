@@ -45,6 +45,9 @@ func startServer(bin, dir string) (*server, error) {
 	}
 	cmd := exec.Command(bin, "serve", "--http="+addr, "--dir="+dir)
 	cmd.Env = append(os.Environ(), "TEDUH_SWEEP_MINUTES=600")
+	if p := os.Getenv("BENCH_PPROF"); p != "" {
+		cmd.Env = append(cmd.Env, "TEDUH_PPROF="+p)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
@@ -95,8 +98,9 @@ func (s *server) stop() {
 }
 
 // prepareDataDir applies the migrations to a fresh data directory and lets
-// fn add what the measurement needs, with the rate limits off for the run.
-func prepareDataDir(dir string, fn func(app core.App) error) error {
+// fn add what the measurement needs, with the rate limits off for the run
+// and, when sinkPort is set, mail going to the bench's SMTP sink.
+func prepareDataDir(dir string, sinkPort int, fn func(app core.App) error) error {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := app.Bootstrap(); err != nil {
 		return err
@@ -107,6 +111,12 @@ func prepareDataDir(dir string, fn func(app core.App) error) error {
 	}
 	s := app.Settings()
 	s.RateLimits.Enabled = false
+	if sinkPort > 0 {
+		s.SMTP.Enabled = true
+		s.SMTP.Host = "127.0.0.1"
+		s.SMTP.Port = sinkPort
+		s.Meta.SenderAddress = "teduh@bench.test"
+	}
 	if err := app.Save(s); err != nil {
 		return err
 	}
