@@ -669,6 +669,9 @@ func RemindersCommand(app core.App) *cobra.Command {
 			if s == nil {
 				return errors.New("layanan pengingat belum terpasang")
 			}
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("basis data belum siap: %w", err)
+			}
 			now := s.t.now()
 			if at != "" {
 				var err error

@@ -31,6 +31,11 @@ func StaffCommand(app core.App) *cobra.Command {
 					return err
 				}
 			}
+			// a data directory the server has not opened yet has no
+			// collections: apply the migrations first (a no-op otherwise)
+			if err := app.RunAllMigrations(); err != nil {
+				return fmt.Errorf("basis data belum siap: %w", err)
+			}
 			rec, err := AddStaff(app, args[0], name, role, phone, password)
 			if err != nil {
 				return err

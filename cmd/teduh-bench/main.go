@@ -60,6 +60,13 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if strings.Contains(cfg.only, "intake") {
+		rows, err := benchInProcess()
+		if err != nil {
+			log.Fatal(err)
+		}
+		r.inProcess = rows
+	}
 	if strings.Contains(cfg.only, "scale") || strings.Contains(cfg.only, "docs") {
 		if err := benchScale(cfg, bin, filepath.Join(tmp, "scale"), r); err != nil {
 			log.Fatal(err)
