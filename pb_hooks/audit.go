@@ -135,7 +135,8 @@ func (t *Teduh) auditStrict(app core.App, e *core.RequestEvent, action, collecti
 	return t.auditAs(app, e, e.Auth, action, collection, recordID, detail)
 }
 
-// auditAs writes an audit entry naming actor (nil for the public). The row is
+// auditAs writes an audit entry naming actor (nil for the public); e gives
+// the address and may be nil (a realtime event has no request). The row is
 // inserted directly: the log is append-only and read by nobody in realtime,
 // so the record machinery (field interceptors, hooks, a broadcast) would only
 // add cost to every read and write it follows. The limits of the collection's
@@ -146,12 +147,15 @@ func (t *Teduh) auditAs(app core.App, e *core.RequestEvent, actor *core.Record, 
 		"action":           clip(action, 40),
 		"collection_name":  clip(collection, 60),
 		"record_id":        clip(recordID, 40),
-		"ip":               clip(e.RealIP(), 60),
+		"ip":               "",
 		"detail":           "null",
 		"actor_id":         "",
 		"actor_collection": "public",
 		"actor_name":       "Publik",
 		"created":          types.NowDateTime().String(),
+	}
+	if e != nil {
+		row["ip"] = clip(e.RealIP(), 60)
 	}
 	if detail != nil {
 		data, err := json.Marshal(detail)

@@ -102,6 +102,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 
 	// --- audit trail ---------------------------------------------------------
 	t.bindAudit()
+	t.bindRealtimeGuard()
 
 	return t, nil
 }
