@@ -229,6 +229,7 @@ func (t *Teduh) bindStaffRoutes(se *core.ServeEvent) error {
 	g.GET("/forms/complaint", t.publicComplaintForm)
 	g.GET("/queue", t.queue)
 	g.GET("/staff-load", t.staffLoad)
+	g.POST("/notifications/read-all", t.readAllNotifications)
 	return se.Next()
 }
 

@@ -96,6 +96,15 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 	default:
 		return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"scope": {Code: "invalid_scope", Message: "Pilihan tampilan harus mine, unassigned atau all."}})
 	}
+	if a := qs.Get("assignee"); a != "" {
+		// a supervisor looks at one officer's cases; an officer may only
+		// name themselves (the visibility rule above holds either way)
+		if v.limited && a != v.id {
+			return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"assignee": {Code: "not_yours", Message: "Petugas hanya dapat melihat kasusnya sendiri dan kasus yang belum ditangani."}})
+		}
+		where = append(where, "c.assigned_to = {:assignee}")
+		params["assignee"] = a
+	}
 	if d := qs.Get("district"); d != "" {
 		where = append(where, "c.victim_district = {:district}")
 		params["district"] = d
@@ -253,7 +262,8 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 }
 
 // staffLoad serves GET /api/staff-load (supervisors): each active officer's
-// open cases, and how many of them are overdue.
+// open cases and how many of them are overdue, and the open cases nobody has
+// taken yet with how many of those are late (first response or standard).
 func (t *Teduh) staffLoad(e *core.RequestEvent) error {
 	if viewer(e).limited {
 		return router.NewForbiddenError("Hanya kepala/penyelia yang dapat melihat beban kerja petugas.", nil)
@@ -276,10 +286,22 @@ func (t *Teduh) staffLoad(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	var unassigned int
-	_ = e.App.DB().Select("COUNT(*)").From("complaints").
-		Where(dbx.In("status", openStatuses...)).AndWhere(dbx.HashExp{"assigned_to": ""}).Row(&unassigned)
-	return e.JSON(http.StatusOK, map[string]any{"staff": rows, "unassigned": unassigned})
+	// the open cases nobody has taken yet, and how many of them have missed
+	// their first response (the crisis clock) or the 7-day standard
+	var unassigned struct {
+		Open    int `db:"open"`
+		Overdue int `db:"overdue"`
+	}
+	err = e.App.DB().NewQuery(`SELECT COUNT(*) AS open,
+			COALESCE(SUM((c.first_response_at = '' AND c.first_response_due_at != '' AND c.first_response_due_at < {:now})
+				OR (c.due_at != '' AND c.due_at < {:now})), 0) AS overdue
+		FROM complaints c
+		WHERE c.status IN ('new', 'in_progress', 'awaiting_requirements') AND c.assigned_to = ''`).
+		Bind(dbx.Params{"now": fmtDate(t.now().UTC())}).One(&unassigned)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"staff": rows, "unassigned": unassigned.Open, "unassigned_overdue": unassigned.Overdue})
 }
 
 func fmtDate(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }

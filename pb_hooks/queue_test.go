@@ -145,6 +145,18 @@ func TestQueueOrderVisibilityAndSearch(t *testing.T) {
 	if load.Status != 200 || !strings.Contains(load.String(), `"name":"Petugas A","role":"officer","open":2,"overdue":0`) || load.JSON["unassigned"] != float64(2) {
 		t.Fatalf("staff load: %s", load)
 	}
+	// of the two unassigned cases, the overdue one is late; the emergency
+	// has passed its one-hour first response too
+	if load.JSON["unassigned_overdue"] != float64(2) {
+		t.Fatalf("unassigned overdue: %s", load)
+	}
+	// a supervisor looks at one officer's cases; an officer only at their own
+	if r := queueNumbers(t, h.Do("GET", "/api/queue?assignee="+officerA.Id, nil, sup)); fmt.Sprint(r) != fmt.Sprint([]string{soon.GetString("number"), rest.GetString("number")}) {
+		t.Fatalf("assignee filter: %v", r)
+	}
+	if r := h.Do("GET", "/api/queue?assignee="+officerB.Id, nil, tokA); r.Status != 400 || r.FieldCode("assignee") != "not_yours" {
+		t.Fatalf("officer asking for another's cases: %d %s", r.Status, r)
+	}
 	if r := h.Do("GET", "/api/staff-load", nil, tokA); r.Status != 403 {
 		t.Fatalf("officer saw the load: %d", r.Status)
 	}

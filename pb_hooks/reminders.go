@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -30,6 +31,7 @@ import (
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/spf13/cobra"
 
@@ -710,4 +712,21 @@ func printReport(c *cobra.Command, s *ReminderService, rep *SweepReport) {
 	for _, e := range rep.Mail.Errors {
 		fmt.Fprintf(out, "  ! %s\n", e)
 	}
+}
+
+// readAllNotifications serves POST /api/notifications/read-all: the caller's
+// notifications are all marked read in one statement (the mail state is
+// untouched). It answers how many changed.
+func (t *Teduh) readAllNotifications(e *core.RequestEvent) error {
+	if e.Auth == nil || e.Auth.Collection().Name != "staff" {
+		return router.NewForbiddenError("Hanya petugas yang memiliki pemberitahuan.", nil)
+	}
+	res, err := e.App.NonconcurrentDB().Update("notifications",
+		dbx.Params{"read": true, "updated": dbTime(time.Now())},
+		dbx.HashExp{"recipient": e.Auth.Id, "read": false}).Execute()
+	if err != nil {
+		return err
+	}
+	n, _ := res.RowsAffected()
+	return e.JSON(http.StatusOK, map[string]any{"updated": n})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -260,5 +261,48 @@ func TestNotificationsRealtime(t *testing.T) {
 			t.Fatalf("unexpected push: %v", rec)
 		default:
 		}
+	}
+}
+
+// "Mark all as read" marks the caller's notifications only, and leaves their
+// mail state alone.
+func TestReadAllNotifications(t *testing.T) {
+	h := newHarness(t, wibAt(2026, 11, 20, 9, 0, 0))
+	tm := newRemTeam(h)
+	for range 3 {
+		h.submit(validComplaint())
+	}
+	h.Teduh.Reminders().Wait()
+	count := func(who string, read bool) int {
+		var n int
+		if err := h.App.DB().Select("COUNT(*)").From("notifications").
+			Where(dbx.HashExp{"recipient": who, "read": read}).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if count(tm.officer.Id, false) != 3 || count(tm.supervisor.Id, false) != 3 {
+		t.Fatalf("setup: %d and %d unread", count(tm.officer.Id, false), count(tm.supervisor.Id, false))
+	}
+	res := h.Do("POST", "/api/notifications/read-all", nil, tm.officerToken)
+	if res.Status != 200 || res.JSON["updated"] != float64(3) {
+		t.Fatalf("read-all: %d %s", res.Status, res)
+	}
+	if count(tm.officer.Id, false) != 0 || count(tm.officer.Id, true) != 3 {
+		t.Errorf("officer still has unread notifications")
+	}
+	if count(tm.supervisor.Id, false) != 3 {
+		t.Errorf("another person's notifications were marked read")
+	}
+	var pending int
+	if err := h.App.DB().Select("COUNT(*)").From("notifications").
+		Where(dbx.HashExp{"recipient": tm.officer.Id, "email_status": "pending"}).Row(&pending); err != nil || pending != 3 {
+		t.Errorf("mail state changed: %d pending (%v)", pending, err)
+	}
+	if res := h.Do("POST", "/api/notifications/read-all", nil, tm.officerToken); res.JSON["updated"] != float64(0) {
+		t.Errorf("second read-all: %s", res)
+	}
+	if res := h.Do("POST", "/api/notifications/read-all", nil, ""); res.Status != 401 {
+		t.Errorf("anonymous read-all: %d", res.Status)
 	}
 }
