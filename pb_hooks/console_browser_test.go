@@ -701,8 +701,8 @@ func TestConsoleQueueOrdersEmergencyAndOverdueFirst(t *testing.T) {
 	b.screenshot("console-team-laptop")
 	b.checkA11y("team")
 
-	// the officer's name opens the queue of that officer (the list API's
-	// tiers: /api/queue has no filter for one officer)
+	// the officer's name opens the queue of that officer (/api/queue with
+	// assignee=)
 	b.clickQuery(fmt.Sprintf(`#team-rows tr[data-staff=%q] a`, officer.Id))
 	b.waitJS("the officer's queue", `!document.getElementById('view-queue').hidden && document.getElementById('queue-status').textContent.startsWith('Menampilkan')`)
 	if got := b.queueNumbers(); strings.Join(got, " ") != strings.Join([]string{num(overdue), num(soon), num(running), num(waiting)}, " ") {
@@ -780,6 +780,15 @@ func TestConsoleShowsANewEmergencyLive(t *testing.T) {
 		b.clickQuery("#notif-list .notif-unread button")
 		b.waitJS("the case page of the notification", fmt.Sprintf(`document.getElementById('case-number') && document.getElementById('case-number').textContent === %q`, number))
 		b.waitJS("the badge counts one less", fmt.Sprintf(`document.getElementById('notif-badge').textContent === '%d' || (%d === 0 && document.getElementById('notif-badge').hidden)`, unreadBefore, unreadBefore))
+
+		// "mark all as read" leaves nothing unread, in one request
+		b.click("nav-notifications")
+		b.waitJS("the notifications list", `document.querySelector('#notif-list li, #notif-list .notif')`)
+		b.click("notif-read-all")
+		b.waitJS("nothing unread", `!document.querySelector('#notif-list .notif-unread') && document.getElementById('notif-badge').hidden`)
+		if n, _ := h.App.CountRecords("notifications", dbx.HashExp{"recipient": officer.Id, "read": false}); n != 0 {
+			t.Errorf("%d notifications still unread after marking all read", n)
+		}
 	}
 }
 

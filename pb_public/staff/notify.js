@@ -145,6 +145,10 @@ export function bindNotifications() {
   $('#notif-read-all').addEventListener('click', async (e) => {
     const btn = e.currentTarget;
     await busy(btn, 'Menyimpan…', async () => {
+      // one request on a server that has it; one per notification otherwise
+      const all = await api('POST', '/api/notifications/read-all');
+      if (all.ok) return;
+      if (all.status !== 404) { toast(all.message); return; }
       const r = await get('/api/collections/notifications/records', {
         filter: `recipient = ${q(me().id)} && read = false`, perPage: 200, skipTotal: 1, fields: 'id',
       });

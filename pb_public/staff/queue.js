@@ -138,7 +138,8 @@ function serverParams() {
   const who = $('#q-assignee').value;
   const scope = who === 'mine' || who === 'unassigned' ? who : '';
   return {
-    scope, status: $('#q-status').value, district: $('#q-district').value, q: $('#q-search').value.trim(),
+    scope, assignee: scope ? '' : who,
+    status: $('#q-status').value, district: $('#q-district').value, q: $('#q-search').value.trim(),
   };
 }
 
@@ -149,8 +150,8 @@ export async function reloadQueue({ focus = false } = {}) {
   $('#queue-refresh-box').hidden = true;
   setError([$('#q-search')], $('#err-q-search'), '');
   const now = Date.now();
-  const who = $('#q-assignee').value;
-  const useServer = backend === 'server' && (who === '' || who === 'mine' || who === 'unassigned');
+  // the server orders and filters every choice (assignee= for one officer)
+  const useServer = backend === 'server';
   if (useServer) {
     const p = serverParams();
     const archive = !!p.q || ['closed', 'withdrawn', 'all'].includes(p.status);
