@@ -54,7 +54,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	r := &report{started: time.Now(), command: "go run ./cmd/teduh-bench " + strings.Join(os.Args[1:], " "), dur: cfg.dur}
+	r := &report{started: time.Now(), command: strings.TrimSpace("go run ./cmd/teduh-bench " + strings.Join(os.Args[1:], " ")), dur: cfg.dur}
 	if strings.Contains(cfg.only, "intake") {
 		if err := benchIntake(cfg, bin, filepath.Join(tmp, "intake"), r); err != nil {
 			log.Fatal(err)
