@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"teduh/pb_hooks"
 	_ "teduh/pb_migrations"
@@ -43,7 +45,23 @@ func mustLoc(name string) *time.Location {
 	return loc
 }
 
-func newHarness(t testing.TB, now time.Time) *harness {
+// harnessOption adjusts the app before its router is built.
+type harnessOption func(app core.App)
+
+// servePages serves pb_public/ as main.go does, after Teduh's own routes.
+func servePages(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute("GET", "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
+			}
+			return e.Next()
+		},
+		Priority: 999,
+	})
+}
+
+func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 	t.Helper()
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
 	if err != nil {
@@ -56,6 +74,9 @@ func newHarness(t testing.TB, now time.Time) *harness {
 	}
 	// most tests send many requests from one address; the rate limit has its own test
 	app.Settings().RateLimits.Enabled = false
+	for _, opt := range opts {
+		opt(app)
+	}
 
 	router, err := apis.NewRouter(app)
 	if err != nil {

@@ -26,12 +26,6 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/hook"
-
-	"teduh/pb_hooks"
 )
 
 const (
@@ -51,43 +45,7 @@ var trackingCodeRE = regexp.MustCompile(`^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$`)
 // a real HTTP server. It returns the harness and the server's address.
 func newPageServer(t *testing.T, now time.Time) (*harness, string) {
 	t.Helper()
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Cleanup)
-	h := &harness{t: t, App: app, now: now}
-	h.Teduh, err = pb_hooks.RegisterWith(app, pb_hooks.Config{Now: h.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// a browser test sends many requests from one address; the rate limit has its own test
-	app.Settings().RateLimits.Enabled = false
-
-	// as main.go does
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute("GET", "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
-			}
-			return e.Next()
-		},
-		Priority: 999,
-	})
-
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se := &core.ServeEvent{App: app, Router: router}
-	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		h.Handler = mux
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHarness(t, now, servePages)
 	srv := httptest.NewServer(h.Handler)
 	t.Cleanup(srv.Close)
 	return h, srv.URL
