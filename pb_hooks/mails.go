@@ -80,19 +80,7 @@ func (s *ReminderService) SendMails(now time.Time) MailReport {
 func (s *ReminderService) sendMails(now time.Time, withAlerts bool) MailReport {
 	var rep MailReport
 	var rows []outboxRow
-	q := s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
-		Where(dbx.In("email_status", "pending", "failed")).
-		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)}))
-	if !withAlerts {
-		var kinds []any
-		for _, k := range reminders.Kinds {
-			if k != reminders.KindNewComplaint {
-				kinds = append(kinds, string(k))
-			}
-		}
-		q = q.AndWhere(dbx.In("kind", kinds...)) // idx_notifications_outbox
-	}
-	err := q.OrderBy("created", "id").Limit(mailBatch).All(&rows)
+	err := s.outboxQuery(now, withAlerts).All(&rows)
 	if err != nil {
 		rep.Errors = append(rep.Errors, err.Error())
 		s.logger().Error("mail outbox not readable", "error", err)
@@ -437,4 +425,21 @@ func sendWithin(client mailer.Mailer, m *mailer.Message, d time.Duration) error 
 func unreachable(err error) bool {
 	var ne net.Error
 	return errors.Is(err, errMailTimeout) || errors.As(err, &ne)
+}
+
+// outboxQuery reads the mails still to send, oldest first, through
+// idx_notifications_outbox (kind, email_status, created): a few seeks, one per
+// kind and state, however many mails were ever sent.
+func (s *ReminderService) outboxQuery(now time.Time, withAlerts bool) *dbx.SelectQuery {
+	var kinds []any
+	for _, k := range reminders.Kinds {
+		if withAlerts || k != reminders.KindNewComplaint {
+			kinds = append(kinds, string(k))
+		}
+	}
+	return s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
+		Where(dbx.In("kind", kinds...)).
+		AndWhere(dbx.In("email_status", "pending", "failed")).
+		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)})).
+		OrderBy("created", "id").Limit(mailBatch)
 }

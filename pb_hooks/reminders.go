@@ -418,6 +418,11 @@ func (s *ReminderService) announce(recs []*core.Record) {
 	}
 }
 
+// storedKeysQuery reads the (recipient, key) pairs stored for some cases.
+func storedKeysQuery(app core.App, caseIDs []any) *dbx.SelectQuery {
+	return app.DB().Select("recipient", "key").From("notifications").Where(dbx.In("complaint", caseIDs...))
+}
+
 // storedKeys looks up which (recipient, key) pairs exist among the
 // notifications of the given cases, through idx_notifications_complaint: one
 // probe per case (probing the (recipient, key) index would take one per
@@ -433,8 +438,7 @@ func (s *ReminderService) storedKeys(app core.App, caseIDs []string) (map[string
 			Recipient string `db:"recipient"`
 			Key       string `db:"key"`
 		}
-		if err := app.DB().Select("recipient", "key").From("notifications").
-			Where(dbx.In("complaint", vals...)).All(&rows); err != nil {
+		if err := storedKeysQuery(app, vals).All(&rows); err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
