@@ -237,16 +237,21 @@ func verifyAfterCrash(t *testing.T, dir string, round int, complaints []accepted
 			t.Fatalf("round %d: acknowledged complaint %s lost (%v)", round, c.number, err)
 		}
 	}
-	// every case agrees with its steps: step 1 always, step 2 exactly when the case moved
+	// every case agrees with its steps: step 1 always, step 2 exactly when
+	// the case moved; and it was stored with its audit entry and its alert
 	var rows []struct {
-		ID    string `db:"id"`
-		Step  int    `db:"current_step"`
-		Steps int    `db:"steps1"`
-		Two   int    `db:"steps2"`
+		ID     string `db:"id"`
+		Step   int    `db:"current_step"`
+		Steps  int    `db:"steps1"`
+		Two    int    `db:"steps2"`
+		Audit  int    `db:"audit"`
+		Alerts int    `db:"alerts"`
 	}
 	err := app.DB().NewQuery(`SELECT c.id, c.current_step,
 		(SELECT COUNT(*) FROM case_steps s WHERE s.complaint = c.id AND s.step = 1) AS steps1,
-		(SELECT COUNT(*) FROM case_steps s WHERE s.complaint = c.id AND s.step = 2) AS steps2
+		(SELECT COUNT(*) FROM case_steps s WHERE s.complaint = c.id AND s.step = 2) AS steps2,
+		(SELECT COUNT(*) FROM audit_log a WHERE a.record_id = c.id AND a.action = 'create') AS audit,
+		(SELECT COUNT(*) FROM notifications n WHERE n.complaint = c.id AND n.kind = 'new_complaint') AS alerts
 		FROM complaints c`).All(&rows)
 	if err != nil {
 		t.Fatal(err)
@@ -254,6 +259,9 @@ func verifyAfterCrash(t *testing.T, dir string, round int, complaints []accepted
 	for _, r := range rows {
 		if r.Steps != 1 || (r.Step >= 2) != (r.Two == 1) || r.Two > 1 {
 			t.Fatalf("round %d: case %s half-written: current_step %d, step-1 records %d, step-2 records %d", round, r.ID, r.Step, r.Steps, r.Two)
+		}
+		if r.Audit != 1 || r.Alerts != 1 {
+			t.Fatalf("round %d: case %s stored with %d intake audit entries and %d alerts, want one of each", round, r.ID, r.Audit, r.Alerts)
 		}
 		if stepped[r.ID] && r.Step < 2 {
 			t.Fatalf("round %d: acknowledged step 2 of %s lost", round, r.ID)
