@@ -29,7 +29,6 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -44,7 +43,7 @@ const (
 	DefaultSweepMinutes = 5
 	// keysPerQuery bounds the IN lists of one query (SQLite's variable limit).
 	keysPerQuery = 400
-	// saveBatch is how many notifications one transaction stores.
+	// saveBatch is how many notifications one INSERT stores.
 	saveBatch = 100
 )
 
@@ -357,7 +356,11 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 	// stores it first (another sweep, another process).
 	for chunk := range slices.Chunk(todo, saveBatch) {
 		stamp := types.NowDateTime().String()
-		rows := make(map[string]map[string]any, len(chunk))
+		type pending struct {
+			p   planned
+			row map[string]any
+		}
+		byID := make(map[string]pending, len(chunk))
 		var sb strings.Builder
 		sb.WriteString("INSERT INTO notifications (id, recipient, complaint, kind, message, read, key, email_status, email_attempts, created, updated) VALUES ")
 		params := dbx.Params{"stamp": stamp}
@@ -371,12 +374,12 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 				"message": clip(p.r.Message(loc), 1000), "read": false, "key": clip(p.r.Key, 200), "email_status": status, "email_attempts": 0,
 				"created": stamp, "updated": stamp,
 			}
-			rows[row["id"].(string)] = row
+			byID[row["id"].(string)] = pending{p, row}
 			if i > 0 {
 				sb.WriteString(", ")
 			}
 			fmt.Fprintf(&sb, "({:id%[1]d}, {:to%[1]d}, {:case%[1]d}, {:kind%[1]d}, {:msg%[1]d}, FALSE, {:key%[1]d}, {:st%[1]d}, 0, {:stamp}, {:stamp})", i)
-			params[fmt.Sprint("id", i)], params[fmt.Sprint("to", i)], params[fmt.Sprint("case", i)] = row["id"], p.to.ID, p.r.CaseID
+			params[fmt.Sprint("id", i)], params[fmt.Sprint("to", i)], params[fmt.Sprint("case", i)] = row["id"], row["recipient"], row["complaint"]
 			params[fmt.Sprint("kind", i)], params[fmt.Sprint("msg", i)], params[fmt.Sprint("key", i)] = row["kind"], row["message"], row["key"]
 			params[fmt.Sprint("st", i)] = status
 		}
@@ -388,16 +391,12 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 			return nil, fmt.Errorf("notifications: %w", err)
 		}
 		rep.Existing += len(chunk) - len(inserted)
-		byID := map[string]planned{}
-		for i, p := range chunk {
-			byID[params[fmt.Sprint("id", i)].(string)] = p
-		}
 		for _, ins := range inserted {
-			p := byID[ins.ID]
-			rep.Created = append(rep.Created, Notice{Key: p.r.Key, Kind: string(p.r.Kind), Number: p.r.Number,
-				Recipient: fmt.Sprintf("%s <%s>", p.to.Name, p.to.Email), Message: rows[ins.ID]["message"].(string)})
+			n := byID[ins.ID]
+			rep.Created = append(rep.Created, Notice{Key: n.p.r.Key, Kind: string(n.p.r.Kind), Number: n.p.r.Number,
+				Recipient: fmt.Sprintf("%s <%s>", n.p.to.Name, n.p.to.Email), Message: n.row["message"].(string)})
 			rec := core.NewRecord(collection)
-			rec.Load(rows[ins.ID])
+			rec.Load(n.row)
 			rec.MarkAsNotNew()
 			created = append(created, rec)
 		}
@@ -446,21 +445,6 @@ func (s *ReminderService) storedKeys(app core.App, caseIDs []string) (map[string
 		}
 	}
 	return out, nil
-}
-
-// isDuplicate recognises the UNIQUE (recipient, key) violation, whether
-// PocketBase reports it as a field error or the driver's message.
-func isDuplicate(err error) bool {
-	var verrs validation.Errors
-	if errors.As(err, &verrs) {
-		for _, fe := range verrs {
-			var ve validation.Error
-			if errors.As(fe, &ve) && ve.Code() == "validation_not_unique" {
-				return true
-			}
-		}
-	}
-	return err != nil && strings.Contains(strings.ToLower(err.Error()), "unique constraint failed")
 }
 
 func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
@@ -521,7 +505,7 @@ func (s *ReminderService) workSoon() {
 		for {
 			for s.workAgain.Swap(false) {
 				func() {
-					defer s.recoverPanic("new complaint alert")
+					defer s.recoverPanic("background mail")
 					// a full batch may have left more behind; an outbox
 					// that failed (server down) waits for the sweep
 					if rep := s.sendMails(s.t.now(), false); rep.Sent+rep.Skipped >= mailBatch {

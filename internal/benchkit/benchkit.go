@@ -35,4 +35,3 @@ func Collection(app core.App) error {
 	}
 	return app.Save(c)
 }
-
