@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"teduh/internal/reminders"
@@ -138,37 +139,41 @@ const digestMin = 2
 // server cannot be reached.
 func (s *ReminderService) sendOne(c *mailComposer, row outboxRow, now time.Time, rep *MailReport) bool {
 	msg, skip, err := c.compose(row)
+	return s.dispatch(msg, skip, err, []outboxRow{row}, now, rep)
+}
+
+// dispatch sends a composed mail for its notifications, or records on them
+// why it is not sent (it could not be composed, or its recipient can no
+// longer receive mail); false means the mail server cannot be reached.
+func (s *ReminderService) dispatch(msg *mailer.Message, skip bool, err error, rows []outboxRow, now time.Time, rep *MailReport) bool {
 	switch {
 	case err != nil:
-		s.finishMail(row.ID, now, "failed", err)
-		rep.Failed++
+		s.finishAll(rows, now, "failed", err)
+		rep.Failed += len(rows)
 		rep.Errors = append(rep.Errors, err.Error())
 		return true
 	case skip:
-		s.finishMail(row.ID, now, "skipped", nil)
-		rep.Skipped++
+		s.finishAll(rows, now, "skipped", nil)
+		rep.Skipped += len(rows)
 		return true
 	}
-	return s.send(msg, []outboxRow{row}, now, rep)
-}
-
-// send delivers msg for the notifications rows and records the outcome on
-// each of them; false means the mail server cannot be reached.
-func (s *ReminderService) send(msg *mailer.Message, rows []outboxRow, now time.Time, rep *MailReport) bool {
 	if err := sendWithin(s.app.NewMailClient(), msg, mailTimeout); err != nil {
-		for _, row := range rows {
-			s.finishMail(row.ID, now, "failed", err)
-		}
+		s.finishAll(rows, now, "failed", err)
 		rep.Failed += len(rows)
 		rep.Errors = append(rep.Errors, fmt.Sprintf("%s → %s: %v", msg.Subject, msg.To[0].Address, err))
 		s.logger().Warn("notification mail failed; the next sweep retries", "notification", rows[0].ID, "count", len(rows), "to", msg.To[0].Address, "error", err)
 		return !unreachable(err)
 	}
-	for _, row := range rows {
-		s.finishMail(row.ID, now, "sent", nil)
-	}
+	s.finishAll(rows, now, "sent", nil)
 	rep.Sent += len(rows)
 	return true
+}
+
+// finishAll records one outcome on every notification a mail was for.
+func (s *ReminderService) finishAll(rows []outboxRow, now time.Time, status string, sendErr error) {
+	for _, row := range rows {
+		s.finishMail(row.ID, now, status, sendErr)
+	}
 }
 
 // sendDigest claims a person's waiting new-complaint alerts and sends them
@@ -194,22 +199,7 @@ func (s *ReminderService) sendDigest(c *mailComposer, group []outboxRow, now tim
 		return true
 	}
 	msg, skip, err := c.composeDigest(claimed)
-	switch {
-	case err != nil:
-		for _, row := range claimed {
-			s.finishMail(row.ID, now, "failed", err)
-		}
-		rep.Failed += len(claimed)
-		rep.Errors = append(rep.Errors, err.Error())
-		return true
-	case skip:
-		for _, row := range claimed {
-			s.finishMail(row.ID, now, "skipped", nil)
-		}
-		rep.Skipped += len(claimed)
-		return true
-	}
-	return s.send(msg, claimed, now, rep)
+	return s.dispatch(msg, skip, err, claimed, now, rep)
 }
 
 // claimMail takes the lease on one mail; false means somebody else holds it
@@ -278,10 +268,7 @@ func (c *mailComposer) compose(row outboxRow) (*mailer.Message, bool, error) {
 		return nil, false, err
 	}
 	settings := s.app.Settings()
-	appName := settings.Meta.AppName
-	if appName == "" {
-		appName = "Teduh"
-	}
+	appName := mailAppName(settings)
 	kind := reminders.Kind(row.Kind)
 	data := mailData{
 		AppName: appName, Office: c.office.Name, Title: kind.Title(), Number: number, Message: row.Message,
@@ -352,10 +339,7 @@ func (c *mailComposer) composeDigest(rows []outboxRow) (*mailer.Message, bool, e
 		return nil, true, nil
 	}
 	settings := c.s.app.Settings()
-	appName := settings.Meta.AppName
-	if appName == "" {
-		appName = "Teduh"
-	}
+	appName := mailAppName(settings)
 	data := digestData{AppName: appName, Office: c.office.Name, Title: fmt.Sprintf("%d pengaduan online baru", len(rows)),
 		Link: strings.TrimSuffix(CaseLink(settings.Meta.AppURL, ""), "cases/")}
 	var text strings.Builder
@@ -369,8 +353,8 @@ func (c *mailComposer) composeDigest(rows []outboxRow) (*mailer.Message, bool, e
 		data.Items = append(data.Items, item)
 		fmt.Fprintf(&text, "- %s: %s\n  %s\n", item.Number, item.Message, item.Link)
 	}
-	fmt.Fprintf(&text, "\nPesan ini dikirim otomatis oleh %s untuk %s.\n", data.AppName, data.Office)
-	text.WriteString("Demi keselamatan korban, e-mail ini tidak memuat nama atau rincian kasus. Jangan teruskan e-mail ini.\n")
+	text.WriteString("\n")
+	writeMailFooter(&text, data.AppName, data.Office)
 	var body bytes.Buffer
 	if err := digestTemplate.Execute(&body, data); err != nil {
 		return nil, false, err
@@ -391,9 +375,24 @@ func mailText(d mailData, advice string) string {
 		b.WriteString("DARURAT: kasus ini harus ditanggapi segera.\n\n")
 	}
 	fmt.Fprintf(&b, "%s\nNomor kasus: %s\n\n%s\n\n%s\n\nBuka kasus %s di konsol petugas:\n%s\n\n", d.Title, d.Number, d.Message, advice, d.Number, d.Link)
-	fmt.Fprintf(&b, "Pesan ini dikirim otomatis oleh %s untuk %s.\n", d.AppName, d.Office)
-	b.WriteString("Demi keselamatan korban, e-mail ini tidak memuat nama atau rincian kasus. Jangan teruskan e-mail ini.\n")
+	writeMailFooter(&b, d.AppName, d.Office)
 	return b.String()
+}
+
+// writeMailFooter ends every plain-text mail: who sent it, and that it
+// carries nothing of the victim.
+func writeMailFooter(b *strings.Builder, appName, office string) {
+	fmt.Fprintf(b, "Pesan ini dikirim otomatis oleh %s untuk %s.\n", appName, office)
+	b.WriteString("Demi keselamatan korban, e-mail ini tidak memuat nama atau rincian kasus. Jangan teruskan e-mail ini.\n")
+}
+
+// mailAppName is the name mails go out under: the application name in the
+// settings, or Teduh.
+func mailAppName(settings *core.Settings) string {
+	if settings.Meta.AppName == "" {
+		return "Teduh"
+	}
+	return settings.Meta.AppName
 }
 
 // CaseLink is the address of a case in the staff console.
