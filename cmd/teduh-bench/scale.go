@@ -290,13 +290,7 @@ func benchScale(cfg config, bin, dir string, r *report) error {
 		return err
 	}
 
-	get := func(token, path string) error {
-		status, body, err := request("GET", srv.base+path, token, nil)
-		if err == nil && status != 200 {
-			err = fmt.Errorf("%s: %d %s", path, status, body)
-		}
-		return err
-	}
+	get := func(token, path string) error { return call("GET", srv.base+path, token, nil, nil) }
 	queue := func(token, query string) func(int) error {
 		return func(int) error { return get(token, "/api/queue?"+query) }
 	}

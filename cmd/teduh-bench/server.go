@@ -152,16 +152,31 @@ func request(method, url, token string, body []byte) (int, []byte, error) {
 	return res.StatusCode, data, err
 }
 
-func signIn(base, email, password string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"identity": email, "password": password})
-	status, data, err := request("POST", base+"/api/collections/staff/auth-with-password", "", body)
-	if err != nil || status != 200 {
-		return "", fmt.Errorf("sign in %s: %d %s %v", email, status, data, err)
+// call sends a JSON request (in may be nil) and decodes a 200 answer into
+// out (which may be nil); any other answer is an error naming the request.
+func call(method, url, token string, in, out any) error {
+	var body []byte
+	if in != nil {
+		body, _ = json.Marshal(in)
 	}
+	status, data, err := request(method, url, token, body)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	if status != 200 {
+		return fmt.Errorf("%s %s: %d %s", method, url, status, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+func signIn(base, email, password string) (string, error) {
 	var out struct {
 		Token string `json:"token"`
 	}
-	err = json.Unmarshal(data, &out)
+	err := call("POST", base+"/api/collections/staff/auth-with-password", "", map[string]string{"identity": email, "password": password}, &out)
 	return out.Token, err
 }
 

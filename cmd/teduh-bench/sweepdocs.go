@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log"
 	"time"
@@ -101,43 +100,25 @@ func docCase(base, token string) (caseID, referralID string, err error) {
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	get := func(path string, out any) error {
-		status, body, err := request("GET", base+path, token, nil)
-		if err == nil && status != 200 {
-			err = fmt.Errorf("%s: %d %s", path, status, body)
-		}
-		if err == nil {
-			err = json.Unmarshal(body, out)
-		}
-		return err
-	}
-	send := func(method, path string, in map[string]any) (map[string]any, error) {
-		data, _ := json.Marshal(in)
-		status, body, err := request(method, base+path, token, data)
-		if err == nil && status != 200 {
-			err = fmt.Errorf("%s %s: %d %s", method, path, status, body)
-		}
-		var out map[string]any
-		if err == nil {
-			err = json.Unmarshal(body, &out)
-		}
-		return out, err
-	}
-	if err := get("/api/queue?status=in_progress&perPage=1", &page); err != nil || len(page.Items) == 0 {
+	if err := call("GET", base+"/api/queue?status=in_progress&perPage=1", token, nil, &page); err != nil || len(page.Items) == 0 {
 		return "", "", fmt.Errorf("no case in progress: %v", err)
 	}
 	caseID = page.Items[0].ID
-	if err := get("/api/collections/referral_institutions/records?perPage=1", &page); err != nil || len(page.Items) == 0 {
+	if err := call("GET", base+"/api/collections/referral_institutions/records?perPage=1", token, nil, &page); err != nil || len(page.Items) == 0 {
 		return "", "", fmt.Errorf("no institution: %v", err)
 	}
-	ref, err := send("POST", "/api/collections/referrals/records", map[string]any{
+	var ref struct {
+		ID string `json:"id"`
+	}
+	err = call("POST", base+"/api/collections/referrals/records", token, map[string]any{
 		"complaint": caseID, "institution": page.Items[0].ID,
 		"services": "Pemeriksaan dan perawatan luka, visum et repertum.", "reason": "Korban terluka.",
-	})
+	}, &ref)
 	if err != nil {
 		return "", "", err
 	}
-	referralID, _ = ref["id"].(string)
-	_, err = send("PATCH", "/api/collections/referrals/records/"+referralID, map[string]any{"consent": true, "consent_by": "victim", "status": "sent"})
+	referralID = ref.ID
+	err = call("PATCH", base+"/api/collections/referrals/records/"+referralID, token,
+		map[string]any{"consent": true, "consent_by": "victim", "status": "sent"}, nil)
 	return caseID, referralID, err
 }
