@@ -80,6 +80,7 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 		return "", nil, 0, 0, badRequest("Halaman terlalu jauh. Persempit pencarian.", map[string]*engine.FieldError{"page": {Code: "page_too_far", Message: "Halaman terlalu jauh. Persempit pencarian."}})
 	}
 	from := "complaints c"
+	byName := false // a full-text name search: from joins complaints_search
 	var where []string
 	params = dbx.Params{"now": fmtDate(now), "soon": fmtDate(now.Add(48 * time.Hour))}
 	if v.limited {
@@ -135,6 +136,7 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
 		}
 		from = "complaints_search s JOIN complaints c ON c.number_year = s.rowid / 1000000 AND c.number_seq = s.rowid % 1000000"
+		byName = true
 		where = append(where, "complaints_search MATCH {:phrase}")
 		phrase := "{victim_name reporter_name} : (" + strings.Join(terms, " AND ") + ")"
 		if v.limited {
@@ -169,7 +171,7 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 		ELSE 2 END`
 	order := "rank ASC, c.due_at = '' ASC, c.due_at ASC, c.created ASC"
 	switch {
-	case from != "complaints c":
+	case byName:
 		// newest case number first: the full-text index yields its rows in
 		// that order, so a common name stops at the page, not at the last match
 		order = "s.rowid DESC"
@@ -180,7 +182,7 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 	if len(where) > 0 {
 		filter = " WHERE " + strings.Join(where, " AND ")
 	}
-	if from == "complaints c" && !archive {
+	if !archive {
 		// the open queue: ordered within idx_complaints_queue (it holds every
 		// column the ordering reads), then only the page's rows are read
 		sql = "SELECT " + queueColumns + ", k.rank AS rank FROM (SELECT c.rowid AS rid, " + rank + " AS rank, c.due_at AS due, c.created AS cr" +
