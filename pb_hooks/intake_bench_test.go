@@ -26,18 +26,7 @@ func BenchmarkPublicIntake(b *testing.B) {
 				}
 				h.Staff(fmt.Sprintf("staf%d@teduh.test", i), fmt.Sprintf("Staf %d", i), role, true)
 			}
-			body := validComplaint()
-			pages := walPages(b, h)
-			n := 0
-			for b.Loop() {
-				n++
-				if res := h.Do("POST", "/api/public/complaints", body, ""); res.Status != 200 {
-					b.Fatalf("%d %s", res.Status, res)
-				}
-			}
-			b.StopTimer()
-			h.Teduh.Reminders().Wait()
-			b.ReportMetric(float64(pages())/float64(n), "pages/op")
+			postEach(b, h, "/api/public/complaints", h.Teduh.Reminders().Wait)
 		})
 	}
 }
@@ -47,16 +36,25 @@ func BenchmarkBareCreate(b *testing.B) {
 	if err := benchkit.Collection(h.App); err != nil {
 		b.Fatal(err)
 	}
+	postEach(b, h, "/api/collections/bench_complaints/records", nil)
+}
+
+// postEach posts a valid complaint to path once per iteration, then (after
+// settle, when given) reports the WAL pages written per request.
+func postEach(b *testing.B, h *harness, path string, settle func()) {
 	body := validComplaint()
 	pages := walPages(b, h)
 	n := 0
 	for b.Loop() {
 		n++
-		if res := h.Do("POST", "/api/collections/bench_complaints/records", body, ""); res.Status != 200 {
+		if res := h.Do("POST", path, body, ""); res.Status != 200 {
 			b.Fatalf("%d %s", res.Status, res)
 		}
 	}
 	b.StopTimer()
+	if settle != nil {
+		settle()
+	}
 	b.ReportMetric(float64(pages())/float64(n), "pages/op")
 }
 
