@@ -1,69 +1,27 @@
 package pb_hooks
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
-)
 
-// Collections whose every read of a record (cases and their steps) is audited.
-var auditedReads = []string{"complaints", "case_steps"}
+	"teduh/internal/auditchain"
+)
 
 // Collections whose every write through the API is audited.
 var auditedWrites = []string{"complaints", "case_steps", "staff", "office", "feedback"}
 
-// Collections an administrator cannot delete through the API: they hold the
-// cases, their history and the trail of who saw them.
-var protectedCollections = []string{"office", "staff", "complaints", "case_steps", "feedback", "audit_log"}
-
 func (t *Teduh) bindAudit() {
 	app := t.app
 
-	// reads: the entry is written before the answer, so a read that cannot
-	// be recorded is not served
-	app.OnRecordViewRequest(auditedReads...).BindFunc(func(e *core.RecordRequestEvent) error {
-		var detail map[string]any
-		if expand := e.Request.URL.Query().Get("expand"); expand != "" {
-			detail = map[string]any{"expand": expand} // related case data read along
-		}
-		if err := t.auditStrict(e.App, e.RequestEvent, "view", e.Collection.Name, e.Record.Id, detail); err != nil {
-			return err
-		}
-		return e.Next()
-	})
-	app.OnRecordsListRequest(auditedReads...).BindFunc(func(e *core.RecordsListRequestEvent) error {
-		ids := make([]string, 0, len(e.Records))
-		for _, r := range e.Records {
-			ids = append(ids, r.Id)
-		}
-		if len(ids) > 0 {
-			q := e.Request.URL.Query()
-			detail := map[string]any{"ids": ids, "filter": q.Get("filter"), "expand": q.Get("expand")}
-			if err := t.auditStrict(e.App, e.RequestEvent, "list", e.Collection.Name, "", detail); err != nil {
-				return err
-			}
-		}
-		return e.Next()
-	})
-	app.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
-		detail := map[string]any{"field": e.FileField.Name, "file": e.ServedName}
-		// protected files are fetched with a file token in the query, not an
-		// Authorization header; PocketBase checks it but does not set e.Auth
-		actor := e.Auth
-		if actor == nil {
-			if tok := e.Request.URL.Query().Get("token"); tok != "" {
-				actor, _ = e.App.FindAuthRecordByToken(tok, core.TokenTypeFile)
-			}
-		}
-		if err := t.auditAs(e.App, e.RequestEvent, actor, "download", e.Collection.Name, e.Record.Id, detail); err != nil {
-			return err
-		}
-		return e.Next()
-	})
+	// reads are recorded by the access gate (gate.go): every personal record
+	// that leaves the server, however it leaves
 
 	// writes: recorded once the write succeeded
 	app.OnRecordCreateRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -113,20 +71,6 @@ func (t *Teduh) bindAudit() {
 	app.OnRecordDelete("audit_log").BindFunc(func(e *core.RecordEvent) error {
 		return router.NewForbiddenError("Catatan audit tidak dapat dihapus.", nil)
 	})
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		for _, name := range protectedCollections {
-			if e.Collection.Name == name {
-				return router.NewForbiddenError("Koleksi ini menyimpan data kasus dan jejak audit; koleksi ini tidak dapat dihapus.", nil)
-			}
-		}
-		return e.Next()
-	})
-	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		if e.Collection.Name == "audit_log" && (e.Collection.UpdateRule != nil || e.Collection.DeleteRule != nil || e.Collection.CreateRule != nil) {
-			return router.NewForbiddenError("Aturan koleksi audit tidak dapat dibuka untuk perubahan.", nil)
-		}
-		return e.Next()
-	})
 }
 
 // auditStrict writes an audit entry for the request's authenticated caller
@@ -136,26 +80,43 @@ func (t *Teduh) auditStrict(app core.App, e *core.RequestEvent, action, collecti
 }
 
 // auditAs writes an audit entry naming actor (nil for the public); e gives
-// the address and may be nil (a realtime event has no request). The row is
-// inserted directly: the log is append-only and read by nobody in realtime,
-// so the record machinery (field interceptors, hooks, a broadcast) would only
-// add cost to every read and write it follows. The limits of the collection's
-// fields are applied here instead.
+// the address and may be nil.
 func (t *Teduh) auditAs(app core.App, e *core.RequestEvent, actor *core.Record, action, collection, recordID string, detail map[string]any) error {
-	row := dbx.Params{
-		"id":               core.GenerateDefaultRandomId(),
-		"action":           clip(action, 40),
-		"collection_name":  clip(collection, 60),
-		"record_id":        clip(recordID, 40),
-		"ip":               "",
-		"detail":           "null",
-		"actor_id":         "",
-		"actor_collection": "public",
-		"actor_name":       "Publik",
-		"created":          types.NowDateTime().String(),
+	return t.writeAudit(app, sourceOf(e), actor, action, collection, recordID, detail)
+}
+
+// auditSource is where a read or write came from: the address, and the
+// superuser behind an impersonation token.
+type auditSource struct {
+	ip           string
+	impersonator *impersonation
+}
+
+func sourceOf(e *core.RequestEvent) auditSource {
+	if e == nil {
+		return auditSource{}
 	}
-	if e != nil {
-		row["ip"] = clip(e.RealIP(), 60)
+	imp, _ := e.Get(impersonatorKey).(*impersonation)
+	return auditSource{ip: e.RealIP(), impersonator: imp}
+}
+
+// writeAudit appends an entry to the audit chain. The row is inserted
+// directly: the log is append-only and read by nobody in realtime, so the
+// record machinery (field interceptors, hooks, a broadcast) would only add
+// cost to every read and write it follows. The limits of the collection's
+// fields are applied here instead. An impersonated staff member is named as
+// on_behalf_of, the superuser as the actor.
+func (t *Teduh) writeAudit(app core.App, src auditSource, actor *core.Record, action, collection, recordID string, detail map[string]any) error {
+	entry := auditchain.Entry{
+		ID:              core.GenerateDefaultRandomId(),
+		Created:         types.NowDateTime().String(),
+		Action:          clip(action, 40),
+		CollectionName:  clip(collection, 60),
+		RecordID:        clip(recordID, 40),
+		IP:              clip(src.ip, 60),
+		Detail:          "null",
+		ActorCollection: "public",
+		ActorName:       "Publik",
 	}
 	if detail != nil {
 		data, err := json.Marshal(detail)
@@ -165,19 +126,54 @@ func (t *Teduh) auditAs(app core.App, e *core.RequestEvent, actor *core.Record, 
 		if len(data) > maxAuditDetail {
 			data, _ = json.Marshal(map[string]any{"truncated": true, "size": len(data), "start": clip(string(data), 2000)})
 		}
-		row["detail"] = string(data)
+		entry.Detail = string(data)
 	}
 	if actor != nil {
 		name := actor.GetString("name")
 		if name == "" {
 			name = actor.Email()
 		}
-		row["actor_id"] = clip(actor.Id, 40)
-		row["actor_collection"] = clip(actor.Collection().Name, 60)
-		row["actor_name"] = clip(name, 200)
+		entry.ActorID = clip(actor.Id, 40)
+		entry.ActorCollection = clip(actor.Collection().Name, 60)
+		entry.ActorName = clip(name, 200)
 	}
-	_, err := app.DB().Insert("audit_log", row).Execute()
-	return err
+	if imp := src.impersonator; imp != nil {
+		entry.ActorID, entry.ActorCollection = imp.SuperuserID, core.CollectionNameSuperusers
+		entry.ActorName = clip("Administrator sistem ("+imp.SuperuserEmail+")", 200)
+		entry.OnBehalfOf = clip(imp.StaffID+" "+imp.StaffName, 200)
+	}
+	return appendAudit(app, &entry)
+}
+
+// appendAudit numbers an entry after the last one, seals it into the chain
+// and inserts it, in one transaction (the caller's, when it has one).
+// PocketBase writes through a single connection, and transactions begin
+// IMMEDIATE (pb_hooks/db.go), so no other writer, in this process or another,
+// can append between the read of the last entry and the insert.
+func appendAudit(app core.App, entry *auditchain.Entry) error {
+	write := func(tx core.App) error {
+		var prev auditchain.Entry
+		err := tx.DB().NewQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").One(&prev)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			auditchain.Seal(entry, nil)
+		case err != nil:
+			return err
+		default:
+			auditchain.Seal(entry, &prev)
+		}
+		_, err = tx.DB().Insert("audit_log", dbx.Params{
+			"id": entry.ID, "seq": entry.Seq, "prev_hash": entry.PrevHash, "hash": entry.Hash, "created": entry.Created,
+			"actor_id": entry.ActorID, "actor_collection": entry.ActorCollection, "actor_name": entry.ActorName,
+			"on_behalf_of": entry.OnBehalfOf, "action": entry.Action, "collection_name": entry.CollectionName,
+			"record_id": entry.RecordID, "ip": entry.IP, "detail": entry.Detail,
+		}).Execute()
+		return err
+	}
+	if app.IsTransactional() {
+		return write(app)
+	}
+	return app.RunInTransaction(write)
 }
 
 // maxAuditDetail is the detail field's MaxSize in the collection.

@@ -154,9 +154,9 @@ func TestAuditReadsAreRecorded(t *testing.T) {
 	if n := len(auditEntries(t, h, "action = 'view' && record_id = {:id}", dbx.Params{"id": f.stepsY[1]})); n != 0 {
 		t.Errorf("refused step view left %d view entries", n)
 	}
-	// an empty answer (the inactive account sees nothing) names nothing
+	// a refusal (the inactive account gets nothing) names nothing
 	before := len(auditEntries(t, h, "action = 'list'", nil))
-	if res := h.Do("GET", "/api/collections/complaints/records", nil, f.tokens[actorInactive]); res.Status != 200 || len(authzItemIDs(res)) != 0 {
+	if res := h.Do("GET", "/api/collections/complaints/records", nil, f.tokens[actorInactive]); res.Status != 403 || len(authzItemIDs(res)) != 0 {
 		t.Fatalf("inactive list: %d %s", res.Status, res)
 	}
 	if after := len(auditEntries(t, h, "action = 'list'", nil)); after != before {

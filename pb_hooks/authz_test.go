@@ -198,43 +198,32 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
-	// rows shared by every actor that must get nothing: anonymous and the
-	// deactivated officer (the rules require active = true)
+	// rows shared by every actor that must get nothing: anonymous (asked to
+	// sign in) and the deactivated officer (refused); the gate answers before
+	// any collection rule, for every collection alike
 	nothing := func(actor string) []authzRow {
-		createCase := 400 // complaints has a create rule; a failed rule is PocketBase's 400
-		return []authzRow{
-			{actor: actor, coll: "complaints", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "complaints", action: "view", id: U, status: 404},
-			{actor: actor, coll: "complaints", action: "view", id: X, status: 404},
-			{actor: actor, coll: "complaints", action: "create", body: authzWalkIn(), status: createCase},
-			{actor: actor, coll: "complaints", action: "update", id: U, body: map[string]any{"victim_address": "diubah"}, status: 404},
-			{actor: actor, coll: "complaints", action: "delete", id: U, status: 403},
-			{actor: actor, coll: "case_steps", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "case_steps", action: "view", id: stepX, status: 404},
-			{actor: actor, coll: "case_steps", action: "create", body: map[string]any{"complaint": U, "step": 2, "outcome": "done", "notes": "x"}, status: 400},
-			{actor: actor, coll: "case_steps", action: "update", id: stepX, body: map[string]any{"notes": "diubah"}, status: 403},
-			{actor: actor, coll: "case_steps", action: "delete", id: stepX, status: 403},
-			{actor: actor, coll: "staff", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "staff", action: "view", id: A, status: 404},
-			{actor: actor, coll: "staff", action: "create", body: map[string]any{"email": "baru@teduh.test", "password": authzStaffPass, "passwordConfirm": authzStaffPass, "name": "Baru", "role": "supervisor", "active": true}, status: 403},
-			{actor: actor, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"name": "Nama Baru"}, status: 404},
-			{actor: actor, coll: "staff", action: "delete", id: A, status: 403},
-			{actor: actor, coll: "office", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "office", action: "view", id: f.officeID, status: 404},
-			{actor: actor, coll: "office", action: "create", body: map[string]any{"name": "Kantor Lain"}, status: 403},
-			{actor: actor, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 403},
-			{actor: actor, coll: "office", action: "delete", id: f.officeID, status: 403},
-			{actor: actor, coll: "feedback", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "feedback", action: "view", id: f.feedbackID, status: 404},
-			{actor: actor, coll: "feedback", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
-			{actor: actor, coll: "feedback", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
-			{actor: actor, coll: "feedback", action: "delete", id: f.feedbackID, status: 403},
-			{actor: actor, coll: "audit_log", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "audit_log", action: "view", id: f.auditID, status: 404},
-			{actor: actor, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},
-			{actor: actor, coll: "audit_log", action: "update", id: f.auditID, body: map[string]any{"action": "x"}, status: 403},
-			{actor: actor, coll: "audit_log", action: "delete", id: f.auditID, status: 403},
+		status := 401
+		if actor == actorInactive {
+			status = 403
 		}
+		var rows []authzRow
+		for _, coll := range []string{"complaints", "case_steps", "staff", "office", "feedback", "audit_log", "referrals", "referral_institutions", "notifications"} {
+			rows = append(rows,
+				authzRow{actor: actor, coll: coll, action: "list", status: status},
+				authzRow{actor: actor, coll: coll, action: "view", id: U, status: status},
+				authzRow{actor: actor, coll: coll, action: "create", body: map[string]any{"name": "x"}, status: status},
+				authzRow{actor: actor, coll: coll, action: "update", id: U, body: map[string]any{"name": "x"}, status: status},
+			)
+		}
+		return append(rows,
+			authzRow{actor: actor, coll: "complaints", action: "view", id: X, status: status},
+			authzRow{actor: actor, coll: "complaints", action: "create", body: authzWalkIn(), status: status},
+			authzRow{actor: actor, coll: "case_steps", action: "create", body: map[string]any{"complaint": U, "step": 2, "outcome": "done", "notes": "x"}, status: status},
+			authzRow{actor: actor, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"name": "Nama Baru"}, status: status},
+			authzRow{actor: actor, coll: "complaints", action: "delete", id: U, status: status},
+			authzRow{actor: actor, coll: "case_steps", action: "delete", id: stepX, status: status},
+			authzRow{actor: actor, coll: "audit_log", action: "delete", id: f.auditID, status: status},
+		)
 	}
 
 	// officer rows: own is the officer's case, other is the other officer's
@@ -293,13 +282,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{actor: actor, coll: "office", action: "create", body: map[string]any{"name": "Kantor Lain"}, status: 403},
 			{actor: actor, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 403},
 			{actor: actor, coll: "office", action: "delete", id: f.officeID, status: 403},
-			{actor: actor, coll: "feedback", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "feedback", action: "view", id: f.feedbackID, status: 404},
+			// feedback and the audit trail are the supervisors': the gate refuses
+			{actor: actor, coll: "feedback", action: "list", status: 403},
+			{actor: actor, coll: "feedback", action: "view", id: f.feedbackID, status: 403},
 			{actor: actor, coll: "feedback", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
 			{actor: actor, coll: "feedback", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
 			{actor: actor, coll: "feedback", action: "delete", id: f.feedbackID, status: 403},
-			{actor: actor, coll: "audit_log", action: "list", status: 200, empty: true},
-			{actor: actor, coll: "audit_log", action: "view", id: f.auditID, status: 404},
+			{actor: actor, coll: "audit_log", action: "list", status: 403},
+			{actor: actor, coll: "audit_log", action: "view", id: f.auditID, status: 403},
 			{actor: actor, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},
 			{actor: actor, coll: "audit_log", action: "update", id: f.auditID, body: map[string]any{"action": "x"}, status: 403},
 			{actor: actor, coll: "audit_log", action: "delete", id: f.auditID, status: 403},
@@ -313,8 +303,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	rows = append(rows, authzRow{actor: actorB, coll: "complaints", action: "view", id: Z, status: 404})
 	rows = append(rows, nothing(actorInactive)...)
 	rows = append(rows,
-		authzRow{actor: actorInactive, coll: "staff", action: "view", id: f.inactive.Id, status: 404},
-		authzRow{actor: actorInactive, coll: "complaints", action: "view", id: X, status: 404},
+		authzRow{actor: actorInactive, coll: "staff", action: "view", id: f.inactive.Id, status: 403},
+		authzRow{actor: actorInactive, coll: "complaints", action: "view", id: X, status: 403},
 	)
 
 	sup := actorSupervisor

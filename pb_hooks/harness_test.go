@@ -171,6 +171,12 @@ func (r *response) String() string { return string(r.Body) }
 // Do sends a request; body may be nil, a string, []byte, or a value sent as JSON.
 func (h *harness) Do(method, path string, body any, token string) *response {
 	h.t.Helper()
+	return h.DoFrom("", method, path, body, token)
+}
+
+// DoFrom is Do from a given remote address ("" for the default).
+func (h *harness) DoFrom(remoteAddr, method, path string, body any, token string) *response {
+	h.t.Helper()
 	var reader io.Reader
 	contentType := ""
 	switch b := body.(type) {
@@ -189,6 +195,9 @@ func (h *harness) Do(method, path string, body any, token string) *response {
 		reader, contentType = bytes.NewReader(data), "application/json"
 	}
 	req := httptest.NewRequest(method, path, reader)
+	if remoteAddr != "" {
+		req.RemoteAddr = remoteAddr
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"teduh/internal/access"
 	"teduh/internal/definitions"
 	"teduh/internal/engine"
 )
@@ -41,6 +42,9 @@ type Teduh struct {
 	feedback  *engine.Form
 	cache     officeCache
 	intake    intakeBatcher
+	policy    *access.Policy
+	gate      *gate
+	heads     headKeeper
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -66,7 +70,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Teduh{app: app, now: cfg.Now, feedback: feedback, complaint: &Service{
+	t := &Teduh{app: app, now: cfg.Now, feedback: feedback, policy: access.Teduh(), complaint: &Service{
 		Defs:            defs,
 		CaseCollection:  "complaints",
 		StepCollection:  "case_steps",
@@ -76,7 +80,11 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	}}
 	t.intake.t = t
 
-	// --- security: response headers, staff sign-in -------------------------
+	// --- need-to-know: the access gate, the audit chain, sign-in ----------
+	t.bindGate()
+	t.bindAuditChain()
+	t.bindSuperuserLimits()
+	t.bindSignIn()
 	app.OnServe().BindFunc(t.bindSecurityHeaders)
 	app.OnRecordAuthRequest("staff").BindFunc(t.refuseInactiveStaff)
 
@@ -100,15 +108,18 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- reminders and notifications ---------------------------------------
 	t.bindReminders()
 
-	// --- audit trail ---------------------------------------------------------
+	// --- audit trail of writes ------------------------------------------------
 	t.bindAudit()
-	t.bindRealtimeGuard()
 
 	return t, nil
 }
 
-// BindService binds the case and step hooks of one service.
+// BindService binds the case and step hooks of one service, and declares
+// its collections in the access policy (personal, as the complaints are).
 func (t *Teduh) BindService(s *Service) {
+	if t.policy.Collection(s.CaseCollection) == nil {
+		t.policy.Add(access.ServiceCollections(s.CaseCollection, s.StepCollection), nil)
+	}
 	t.app.OnRecordCreateRequest(s.CaseCollection).BindFunc(t.stampIntakeActor)
 	t.app.OnRecordCreate(s.CaseCollection).BindFunc(func(e *core.RecordEvent) error { return t.createCase(s, e) })
 	t.app.OnRecordUpdate(s.CaseCollection).BindFunc(func(e *core.RecordEvent) error { return t.updateCase(s, e) })

@@ -230,6 +230,7 @@ func (t *Teduh) bindStaffRoutes(se *core.ServeEvent) error {
 	g.GET("/queue", t.queue)
 	g.GET("/staff-load", t.staffLoad)
 	g.POST("/notifications/read-all", t.readAllNotifications)
+	g.GET("/audit/verify", t.auditVerifyRoute)
 	return se.Next()
 }
 

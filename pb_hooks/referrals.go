@@ -46,40 +46,10 @@ func (t *Teduh) bindReferrals() {
 	app.OnRecordDelete(referralsCollection).BindFunc(func(e *core.RecordEvent) error {
 		return router.NewForbiddenError("Rujukan tidak dapat dihapus. Batalkan rujukan bila tidak jadi dikirim.", nil)
 	})
-	// a referral is a read of its case: every view and list is audited
-	app.OnRecordViewRequest(referralsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
-		detail := map[string]any{"complaint": e.Record.GetString("complaint")}
-		if expand := e.Request.URL.Query().Get("expand"); expand != "" {
-			detail["expand"] = expand // the case read along
-		}
-		if err := t.auditStrict(e.App, e.RequestEvent, "view", referralsCollection, e.Record.Id, detail); err != nil {
-			return err
-		}
-		return e.Next()
-	})
-	app.OnRecordsListRequest(referralsCollection).BindFunc(func(e *core.RecordsListRequestEvent) error {
-		if len(e.Records) > 0 {
-			ids := make([]string, len(e.Records))
-			for i, r := range e.Records {
-				ids[i] = r.Id
-			}
-			q := e.Request.URL.Query()
-			if err := t.auditStrict(e.App, e.RequestEvent, "list", referralsCollection, "",
-				map[string]any{"ids": ids, "filter": q.Get("filter"), "expand": q.Get("expand")}); err != nil {
-				return err
-			}
-		}
-		return e.Next()
-	})
+	// reads of referrals are recorded by the access gate (gate.go)
 	app.OnRecordValidate("office").BindFunc(func(e *core.RecordEvent) error {
 		if err := referral.CheckLetterFormat(e.Record.GetString("letter_number_format")); err != nil {
 			return validation.Errors{"letter_number_format": validation.NewError("invalid_letter_format", err.Error())}
-		}
-		return e.Next()
-	})
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		if e.Collection.Name == referralsCollection || e.Collection.Name == institutionsCollection {
-			return router.NewForbiddenError("Koleksi ini menyimpan rujukan korban; koleksi ini tidak dapat dihapus.", nil)
 		}
 		return e.Next()
 	})
@@ -362,7 +332,7 @@ func emptyLike(v any) any {
 // collection's own view rule; anything else is a 404 that does not say
 // whether the case exists.
 func (t *Teduh) visibleCase(e *core.RequestEvent, id string) (*core.Record, error) {
-	notFound := router.NewNotFoundError("Kasus tidak ditemukan.", nil)
+	notFound := caseNotFound()
 	collection, err := e.App.FindCachedCollectionByNameOrId(t.complaint.CaseCollection)
 	if err != nil {
 		return nil, err

@@ -12,18 +12,16 @@ import (
 const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// bindSecurityHeaders adds the headers that protect the people using Teduh:
-// public API answers are never cached (a shared phone must not keep them),
-// and pages get a strict CSP and send no referrer.
+// bindSecurityHeaders adds the headers that protect the people using Teduh
+// on its pages: a strict CSP, no referrer. (API answers get theirs from the
+// gate: never cached.)
 func (t *Teduh) bindSecurityHeaders(se *core.ServeEvent) error {
 	se.Router.BindFunc(func(e *core.RequestEvent) error {
 		path := e.Request.URL.Path
 		h := e.Response.Header()
 		switch {
-		case strings.HasPrefix(path, "/api/public/"):
-			h.Set("Cache-Control", "no-store")
 		case strings.HasPrefix(path, "/api/"), strings.HasPrefix(path, "/_/"):
-			// PocketBase's own API and admin panel keep their defaults
+			// the gate's (API) and PocketBase's own (admin panel)
 		default:
 			h.Set("Content-Security-Policy", PageCSP)
 			h.Set("Referrer-Policy", "no-referrer")

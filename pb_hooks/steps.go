@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -62,18 +63,17 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 			return router.NewBadRequestError("Pelaku langkah tidak diketahui.", nil)
 		}
 
+		// a case the officer may not see answers exactly like one that does
+		// not exist: the same status, the same words, nothing about how far
+		// it has got
 		kase, err := tx.FindRecordById(s.CaseCollection, rec.GetString("complaint"))
 		if err != nil {
-			return badRequest("Kasus tidak ditemukan.", map[string]*engine.FieldError{
-				"complaint": {Code: "not_found", Message: "Kasus tidak ditemukan."}})
+			return caseNotFound()
 		}
 		// officers work on their own cases and on unassigned ones
 		if actor != nil && actor.GetString("role") != "supervisor" {
 			if assignee := kase.GetString("assigned_to"); assignee != "" && assignee != actor.Id {
-				if rec.GetInt("step") <= kase.GetInt("current_step") {
-					return router.NewApiError(http.StatusConflict, "Langkah ini sudah dicatat oleh petugas lain yang kini menangani kasus ini.", nil)
-				}
-				return router.NewNotFoundError("Kasus tidak ditemukan.", nil)
+				return caseNotFound()
 			}
 		}
 		data, ferr := stepData(rec)
@@ -138,6 +138,12 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 		}
 		return tx.SaveWithContext(withMarker(e.Context, systemWrite), kase)
 	})
+}
+
+// caseNotFound is the one answer for a case that is missing or hidden.
+func caseNotFound() error {
+	return router.NewNotFoundError("Kasus tidak ditemukan.", validation.Errors{
+		"complaint": validation.NewError("not_found", "Kasus tidak ditemukan.")})
 }
 
 func refuseStepChange(e *core.RecordEvent) error {
