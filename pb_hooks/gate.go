@@ -251,7 +251,7 @@ func (g *gate) checkRoute(e *core.RequestEvent, route access.Route, role access.
 		if !ok || !slices.Contains(route.AuthCollections, name) {
 			return notFound()
 		}
-		if r := g.policy.CheckExpand(appSchema{e.App}, role, name, e.Request.URL.Query().Get("expand")); r != nil {
+		if r := g.policy.CheckQuery(appSchema{e.App}, role, name, e.Request.URL.Query()); r != nil {
 			return queryRefused(r)
 		}
 	case access.Files:

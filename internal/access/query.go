@@ -234,6 +234,12 @@ func (p *Policy) CheckExpand(s Schema, role Role, collection, expand string) *Re
 // CheckQuery checks the query parameters of a records request (list, view,
 // or the record a write answers with).
 func (p *Policy) CheckQuery(s Schema, role Role, collection string, q url.Values) *Refusal {
+	// one value each: what is checked is what PocketBase applies
+	for _, k := range []string{"filter", "sort", "expand", "fields"} {
+		if len(q[k]) > 1 {
+			return refuse(k, k, "repeated_param", fmt.Sprintf("Parameter %s hanya boleh dikirim sekali.", k))
+		}
+	}
 	if r := p.CheckFilter(s, role, collection, q.Get("filter")); r != nil {
 		return r
 	}

@@ -174,6 +174,7 @@ export const get = (path, query, opts) => api('GET', path, { ...opts, query });
 export async function verifySession() {
   if (!current) return false;
   const r = await get(`/api/collections/staff/records/${encodeURIComponent(current.record.id)}`, { fields: 'id,name,role,active' });
+  if (!current) return false; // signed out meanwhile
   if (r.ok) {
     current.record = { ...current.record, ...r.data };
     return true;

@@ -1,4 +1,6 @@
-// The staff console's entry point: sign-in and sign-out, session expiry, the
+// The staff console's entry point: sign-in (with the second step by e-mail
+// code when the office asks for it), the forgotten-password and new-password
+// pages, sign-out, session expiry (the token's end and 30 idle minutes), the
 // hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/notifikasi) and the
 // live connection. Each view lives in its own module.
 import {
@@ -12,10 +14,15 @@ import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'loading', 'queue', 'case', 'new', 'team', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'notifications'];
+const IDLE_LIMIT = 30 * 60 * 1000;
+const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
 let verifyTimer = 0;
+let idleTimer = 0;
+let lastMark = 0;
 let ready = false;
+let twoStep = null; // {mfaId, otpId, email} while the second step is asked for
 
 function show(view) {
   for (const v of VIEWS) $('#view-' + v).hidden = v !== view;
@@ -31,6 +38,11 @@ function signedOutUI(message) {
   ready = false;
   clearTimeout(expiryTimer);
   clearInterval(verifyTimer);
+  clearInterval(idleTimer);
+  sessionStorage.removeItem(ACTIVE_KEY);
+  twoStep = null;
+  $('#signin-form').hidden = false;
+  $('#signin-code-form').hidden = true;
   stopLive();
   clearContext();
   forgetCase();
@@ -59,8 +71,37 @@ function expired(message) {
 function watchExpiry() {
   clearTimeout(expiryTimer);
   const left = tokenExpiry(session().token) - Date.now();
-  // setTimeout cannot wait longer than ~24 days; a shift is 12 hours
+  // setTimeout cannot wait longer than ~24 days; a working day is 8 hours
   expiryTimer = setTimeout(() => expired('Sesi Anda telah berakhir. Silakan masuk lagi.'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
+}
+
+// The idle clock: a console left open on a shared desk signs itself out
+// after 30 minutes without a key, a click or a touch. The last activity is
+// a time kept with the session, checked every half minute and whenever the
+// tab comes back (timers do not run while a laptop sleeps).
+function active() {
+  if (!session()) return;
+  const now = Date.now();
+  if (now - lastMark < 5000) return;
+  lastMark = now;
+  sessionStorage.setItem(ACTIVE_KEY, String(now));
+}
+
+function idleCheck() {
+  if (!session()) return false;
+  const last = Number(sessionStorage.getItem(ACTIVE_KEY) || 0);
+  if (last && Date.now() - last >= IDLE_LIMIT) {
+    expired('Anda keluar otomatis setelah 30 menit tanpa aktivitas. Silakan masuk lagi.');
+    return true;
+  }
+  return false;
+}
+
+function watchIdle() {
+  lastMark = 0;
+  active();
+  clearInterval(idleTimer);
+  idleTimer = setInterval(idleCheck, 30 * 1000);
 }
 
 async function signIn(e) {
@@ -77,16 +118,130 @@ async function signIn(e) {
   const r = await busy($('#signin-submit'), 'Masuk…', () => api('POST', '/api/collections/staff/auth-with-password', {
     body: { identity: email.value.trim(), password: password.value }, anonymous: true,
   }));
+  password.value = '';
+  if (r.status === 401 && r.data && r.data.mfaId) {
+    // the office asks supervisors for a second step: a code by e-mail
+    const otp = await api('POST', '/api/collections/staff/request-otp', { body: { email: email.value.trim() }, anonymous: true });
+    if (!otp.ok || !otp.data || !otp.data.otpId) {
+      showMessage(box, otp.message || 'Kode masuk tidak dapat dikirim. Coba lagi.', 'alert');
+      return;
+    }
+    twoStep = { mfaId: r.data.mfaId, otpId: otp.data.otpId };
+    $('#signin-form').hidden = true;
+    $('#signin-code-form').hidden = false;
+    $('#signin-code').value = '';
+    $('#signin-code').focus();
+    return;
+  }
   if (!r.ok) {
     const msg = r.status === 400 ? 'Email atau kata sandi salah.' : r.message;
     showMessage(box, msg, 'alert');
-    password.value = '';
     password.focus();
     return;
   }
   saveSession(r.data.token, r.data.record);
-  password.value = '';
   await start();
+}
+
+async function signInCode(e) {
+  e.preventDefault();
+  const box = $('#signin-message');
+  const code = $('#signin-code');
+  box.hidden = true;
+  if (!twoStep) return;
+  if (!code.value.trim()) {
+    showMessage(box, 'Tulis kode masuk dari email Anda.', 'alert');
+    code.focus();
+    return;
+  }
+  const r = await busy($('#signin-code-submit'), 'Masuk…', () => api('POST', '/api/collections/staff/auth-with-otp', {
+    body: { otpId: twoStep.otpId, password: code.value.trim(), mfaId: twoStep.mfaId }, anonymous: true,
+  }));
+  if (!r.ok) {
+    showMessage(box, r.message || 'Kode salah atau sudah tidak berlaku.', 'alert');
+    code.focus();
+    return;
+  }
+  twoStep = null;
+  code.value = '';
+  saveSession(r.data.token, r.data.record);
+  await start();
+}
+
+function cancelCode() {
+  signedOutUI('');
+}
+
+// ---- forgotten password
+
+async function forgot(e) {
+  e.preventDefault();
+  const box = $('#forgot-message');
+  const email = $('#forgot-email');
+  box.hidden = true;
+  if (!email.value.trim()) {
+    showMessage(box, 'Tulis email akun Anda.', 'alert');
+    email.focus();
+    return;
+  }
+  const r = await busy($('#forgot-submit'), 'Mengirim…', () => api('POST', '/api/collections/staff/request-password-reset', {
+    body: { email: email.value.trim() }, anonymous: true,
+  }));
+  if (!r.ok && r.status !== 400) {
+    showMessage(box, r.message, 'alert');
+    return;
+  }
+  // the same words whether or not the address is an account
+  showMessage(box, 'Bila email itu terdaftar, tautan untuk membuat kata sandi baru sudah dikirim. Periksa kotak masuk (dan folder spam) dalam beberapa menit.', 'notice');
+}
+
+async function resetPassword(e) {
+  e.preventDefault();
+  const box = $('#reset-message');
+  const pw = $('#reset-password');
+  const confirm = $('#reset-confirm');
+  box.hidden = true;
+  for (const id of ['reset-password-error', 'reset-confirm-error']) $('#' + id).hidden = true;
+  const fieldError = (id, input, msg) => {
+    const p = $('#' + id);
+    p.textContent = msg;
+    p.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  };
+  if (pw.value.length < 10) return fieldError('reset-password-error', pw, 'Kata sandi paling sedikit 10 karakter.');
+  if (confirm.value !== pw.value) return fieldError('reset-confirm-error', confirm, 'Kedua kata sandi tidak sama.');
+  const token = resetToken();
+  const r = await busy($('#reset-submit'), 'Menyimpan…', () => api('POST', '/api/collections/staff/confirm-password-reset', {
+    body: { token, password: pw.value, passwordConfirm: confirm.value }, anonymous: true,
+  }));
+  pw.value = '';
+  confirm.value = '';
+  if (!r.ok) {
+    showMessage(box, r.fields.password || r.fields.token || r.message, 'alert');
+    return;
+  }
+  history.replaceState(null, '', '#/masuk');
+  signedOutUI('Kata sandi baru sudah disimpan. Silakan masuk.');
+}
+
+const resetToken = () => (/^#\/atur-ulang-sandi\/([A-Za-z0-9._-]+)$/.exec(location.hash) || [])[1] || '';
+
+// signedOutRoute shows the pages a person without a session may open.
+function signedOutRoute() {
+  if (location.hash === '#/lupa-sandi') {
+    show('forgot');
+    $('#forgot-message').hidden = true;
+    $('#forgot-title').focus();
+    return true;
+  }
+  if (resetToken()) {
+    show('reset');
+    $('#reset-message').hidden = true;
+    $('#reset-title').focus();
+    return true;
+  }
+  return false;
 }
 
 function signOut() {
@@ -113,6 +268,7 @@ async function start() {
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
   watchExpiry();
+  watchIdle();
   // a token the server stopped accepting (password changed, account
   // deactivated) is noticed within minutes even on a quiet screen
   clearInterval(verifyTimer);
@@ -126,6 +282,11 @@ async function start() {
 // ---- routing
 
 function route() {
+  if (!session() && signedOutRoute()) return;
+  if (!session() && VIEWS.some((v) => v !== 'signin' && !$('#view-' + v).hidden)) {
+    signedOutUI('');
+    return;
+  }
   if (!ready) return;
   const hash = location.hash || '#/antrean';
   const m = /^#\/kasus\/([a-z0-9]{1,30})$/i.exec(hash);
@@ -165,6 +326,11 @@ function route() {
 
 function bind() {
   $('#signin-form').addEventListener('submit', signIn);
+  $('#signin-code-form').addEventListener('submit', signInCode);
+  $('#signin-code-cancel').addEventListener('click', cancelCode);
+  $('#forgot-form').addEventListener('submit', forgot);
+  $('#reset-form').addEventListener('submit', resetPassword);
+  for (const ev of ['pointerdown', 'keydown', 'touchstart', 'wheel']) document.addEventListener(ev, active, { passive: true });
   $('#signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
   bindQueue();
@@ -178,6 +344,7 @@ function bind() {
   // a token that ran out while the laptop slept
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState !== 'visible' || !session()) return;
+    if (idleCheck()) return;
     if (tokenExpiry(session().token) <= Date.now()) expired('Sesi Anda telah berakhir. Silakan masuk lagi.');
     else verifySession();
   });
@@ -185,5 +352,6 @@ function bind() {
 
 setExpiredHandler(expired);
 bind();
-if (loadSession()) start();
-else signedOutUI('');
+if (loadSession()) {
+  if (!idleCheck()) start();
+} else if (!signedOutRoute()) signedOutUI('');
