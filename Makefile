@@ -4,7 +4,7 @@ export GOFLAGS := -buildvcs=false
 
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: run test build vet fmt bench
+.PHONY: run test build vet fmt bench audit-verify
 
 run:
 	@echo ""
@@ -34,3 +34,7 @@ bench:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Walk the audit hash chain of pb_data (or DIR=...) and report the first broken link.
+audit-verify:
+	go run . audit verify $(if $(DIR),--dir=$(DIR))

@@ -120,11 +120,11 @@ func translateError(err error) error {
 	if !errors.As(err, &apiErr) {
 		apiErr = router.ToApiError(err)
 	}
-	// each request makes its own error value: it is changed in place, so
-	// that the request log keeps its raw cause
-	apiErr.Message = translateMessage(apiErr.Status, apiErr.Message)
-	apiErr.Data = translateFields(apiErr.Data)
-	return apiErr
+	// a copy: some of PocketBase's errors are shared values; the raw cause
+	// stays for the request log
+	out := router.NewApiError(apiErr.Status, translateMessage(apiErr.Status, apiErr.Message), apiErr.RawData())
+	out.Data = translateFields(apiErr.Data)
+	return out
 }
 
 func translateMessage(status int, msg string) string {
@@ -142,18 +142,28 @@ func translateMessage(status int, msg string) string {
 	return msg
 }
 
+// translateFields returns a copy of PocketBase's field errors with the
+// messages of its own codes in Bahasa Indonesia.
 func translateFields(data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
 	for k, v := range data {
-		switch item := v.(type) {
-		case map[string]any:
-			if code, ok := item["code"].(string); ok {
-				if id, ok := pbCodes[code]; ok {
-					item["message"] = id
-				}
-				continue
-			}
-			data[k] = translateFields(item)
+		item, ok := v.(map[string]any)
+		if !ok {
+			out[k] = v
+			continue
 		}
+		if code, ok := item["code"].(string); ok {
+			copied := make(map[string]any, len(item))
+			for ik, iv := range item {
+				copied[ik] = iv
+			}
+			if id, ok := pbCodes[code]; ok {
+				copied["message"] = id
+			}
+			out[k] = copied
+			continue
+		}
+		out[k] = translateFields(item)
 	}
-	return data
+	return out
 }

@@ -6,11 +6,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teduh/internal/casecode"
@@ -36,7 +38,7 @@ func (t *Teduh) bindPublicRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api/public")
 	g.GET("/office", t.publicOffice)
 	g.GET("/forms/complaint", t.publicComplaintForm)
-	g.POST("/complaints", t.submitComplaint).Bind(apis.BodyLimit(maxComplaintBody))
+	g.POST("/complaints", t.submitComplaint).Bind(publicBodyLimit(maxComplaintBody, "identity_document"))
 	g.GET("/complaints/{code}", t.complaintStatus)
 	g.POST("/feedback", t.submitFeedback).Bind(apis.BodyLimit(maxFeedbackBody))
 	return se.Next()
@@ -58,18 +60,38 @@ func readPublicBody(e *core.RequestEvent, maxBytes int64) (map[string]any, *rout
 	switch ct {
 	case "application/json":
 		body, err := io.ReadAll(io.LimitReader(e.Request.Body, maxBytes+1))
-		if err != nil || int64(len(body)) > maxBytes {
+		if (err != nil && tooLarge(err)) || int64(len(body)) > maxBytes {
 			return nil, router.NewApiError(http.StatusRequestEntityTooLarge, "Data yang dikirim terlalu besar.", nil)
+		}
+		if err != nil {
+			return nil, router.NewBadRequestError("Data tidak dapat dibaca.", nil)
 		}
 		if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 			return nil, router.NewBadRequestError("Data tidak dapat dibaca. Kirim objek JSON, misalnya {\"reporter_name\": \"…\"}.", nil)
 		}
 	case "multipart/form-data", "application/x-www-form-urlencoded":
-		if err := e.Request.ParseMultipartForm(maxBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			return nil, router.NewBadRequestError("Data formulir tidak dapat dibaca atau terlalu besar.", nil)
+		if err := e.Request.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			if tooLarge(err) {
+				return nil, bodyTooLarge(fileFieldOf(e))
+			}
+			return nil, router.NewBadRequestError("Data formulir tidak dapat dibaca.", nil)
 		}
 		for k, vs := range e.Request.PostForm {
+			if k == "@jsonPayload" {
+				continue
+			}
 			raw[k] = vs
+		}
+		// PocketBase's SDKs send the fields as JSON under "@jsonPayload" and
+		// only the files as parts of their own
+		for _, payload := range e.Request.PostForm["@jsonPayload"] {
+			var fields map[string]any
+			if err := json.Unmarshal([]byte(payload), &fields); err != nil {
+				return nil, router.NewBadRequestError("Data tidak dapat dibaca: @jsonPayload harus berupa objek JSON.", nil)
+			}
+			for k, v := range fields {
+				raw[k] = v
+			}
 		}
 		if e.Request.MultipartForm != nil {
 			for k := range e.Request.MultipartForm.File {
@@ -80,6 +102,46 @@ func readPublicBody(e *core.RequestEvent, maxBytes int64) (map[string]any, *rout
 		return nil, router.NewApiError(http.StatusUnsupportedMediaType, "Kirim data sebagai JSON atau multipart/form-data.", nil)
 	}
 	return raw, nil
+}
+
+// publicBodyLimit bounds a public form's body. A body too large is almost
+// always a photo too large, so the answer names the file field, in the shape
+// of every field error, for the form and for apps.
+func publicBodyLimit(limit int64, fileField string) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       apis.DefaultBodyLimitMiddlewareId,
+		Priority: apis.DefaultBodyLimitMiddlewarePriority,
+		Func: func(e *core.RequestEvent) error {
+			e.Set(fileFieldKey, fileField)
+			if e.Request.ContentLength > limit {
+				return bodyTooLarge(fileField)
+			}
+			e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, limit)
+			return e.Next()
+		},
+	}
+}
+
+const fileFieldKey = "teduh.fileField"
+
+func fileFieldOf(e *core.RequestEvent) string {
+	f, _ := e.Get(fileFieldKey).(string)
+	return f
+}
+
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe) || strings.Contains(err.Error(), "too large")
+}
+
+// bodyTooLarge is the 413 with the file field's error.
+func bodyTooLarge(fileField string) *router.ApiError {
+	msg := "Berkas terlalu besar. Paling besar 5 MB: kirim foto yang lebih kecil atau berkas PDF."
+	data := validation.Errors{}
+	if fileField != "" {
+		data[fileField] = validation.NewError("file_too_large", msg)
+	}
+	return router.NewApiError(http.StatusRequestEntityTooLarge, "Data yang dikirim terlalu besar. "+msg, data)
 }
 
 // submitComplaint is the public complaint form's endpoint.
