@@ -365,6 +365,7 @@ func (t *Teduh) letterMail(app core.App, ref *core.Record) (*mailer.Message, err
 	// answers go to the office, not to the sending address
 	if office.Email != "" {
 		if a, err := mail.ParseAddress(office.Email); err == nil {
+			a.Name = office.Name
 			msg.Headers = map[string]string{"Reply-To": a.String()}
 		}
 	}

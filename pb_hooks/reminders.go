@@ -591,12 +591,7 @@ func (s *ReminderService) awaiting(app core.App, cases map[string]*reminders.Cas
 			Complaint string         `db:"complaint"`
 			At        types.DateTime `db:"at"`
 		}
-		// idx_case_steps_advance (complaint, step), partial on the advancing outcomes
-		err := app.DB().Select("complaint", "MAX(created) AS at").From(s.t.complaint.StepCollection).
-			Where(dbx.In("complaint", chunk...)).AndWhere(dbx.HashExp{"step": step - 1}).
-			AndWhere(dbx.NewExp("outcome IN ('done', 'skipped', 'withdrawn')")).
-			GroupBy("complaint").All(&rows)
-		if err != nil {
+		if err := s.awaitingQuery(app, chunk, step-1).All(&rows); err != nil {
 			return err
 		}
 		since := map[string]time.Time{}
@@ -612,6 +607,15 @@ func (s *ReminderService) awaiting(app core.App, cases map[string]*reminders.Cas
 		}
 	}
 	return nil
+}
+
+// awaitingQuery reads when each of some cases recorded a step, through
+// idx_case_steps_advance (complaint, step), partial on the advancing outcomes.
+func (s *ReminderService) awaitingQuery(app core.App, caseIDs []any, step int) *dbx.SelectQuery {
+	return app.DB().Select("complaint", "MAX(created) AS at").From(s.t.complaint.StepCollection).
+		Where(dbx.In("complaint", caseIDs...)).AndWhere(dbx.HashExp{"step": step}).
+		AndWhere(dbx.NewExp("outcome IN ('done', 'skipped', 'withdrawn')")).
+		GroupBy("complaint")
 }
 
 // dispositionWaiting tells every active supervisor, as soon as a step
