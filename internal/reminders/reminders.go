@@ -261,7 +261,9 @@ func toAssignee(r Reminder, c Case) Reminder {
 
 // Window is the superset of cases a sweep must read at now: every case Due
 // can return a reminder for matches it, so indexed range queries on these
-// bounds find all of them and (almost) nothing else.
+// bounds find all of them and (almost) nothing else. (The cases waiting for
+// the supervisors' step are few at any time; the sweep reads them all, by
+// step rather than by time.)
 type Window struct {
 	// NewSince: online complaints created after it (new-complaint catch-up).
 	NewSince time.Time
