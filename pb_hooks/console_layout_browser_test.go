@@ -131,7 +131,7 @@ func layoutSetup(t *testing.T) (*harness, string, *layoutWorld) {
 	refer := func(c *core.Record, send bool) string {
 		res := h.Do("POST", "/api/collections/referrals/records", map[string]any{"complaint": c.Id, "institution": inst.Id,
 			"services": "Penerimaan laporan polisi, pendampingan pemeriksaan, dan permintaan visum et repertum ke RSUD dr. Abdul Aziz.",
-			"reason": "Korban ingin melaporkan pelaku yang masih tinggal di lingkungan yang sama."}, offTok)
+			"reason":   "Korban ingin melaporkan pelaku yang masih tinggal di lingkungan yang sama."}, offTok)
 		if res.Status != 200 {
 			t.Fatalf("referral: %d %s", res.Status, res)
 		}
