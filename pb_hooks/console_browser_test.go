@@ -9,6 +9,7 @@ package pb_hooks_test
 // deadline. Screenshots of the main screens go to screenshots/ (git-ignored).
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -835,6 +836,7 @@ func TestConsoleReferralLetterAndReportDownloads(t *testing.T) {
 		}
 		t.Skip("the referrals collection does not exist yet; nothing to download")
 	}
+	readyForLetters(t, h)
 	_, offTok := h.Staff("petugas@teduh.test", "Pak Petugas", "officer", true)
 	_, supTok := h.Staff("kepala@teduh.test", "Bu Kepala", "supervisor", true)
 	c := h.submit(with(validComplaint(), "injured", true))
@@ -887,12 +889,18 @@ func TestConsoleReferralLetterAndReportDownloads(t *testing.T) {
 	if number == "" || !strings.Contains(b.text("ref-"+ref.Id), number) {
 		t.Errorf("letter number %q not shown: %q", number, b.text("ref-"+ref.Id))
 	}
+	// how the letter goes out: the hospital has no e-mail address
+	for _, id := range []string{"referral-message", "ref-" + ref.Id + "-delivery"} {
+		if msg := b.text(id); !strings.Contains(msg, "tidak memiliki alamat e-mail") || !strings.Contains(msg, "cetak") {
+			t.Errorf("#%s does not say the letter is to be printed: %q", id, msg)
+		}
+	}
 
-	// the letter, fetched with the Authorization header and saved
+	// the letter, fetched with the Authorization header and saved: the one stored
 	b.click("letter-" + ref.Id)
 	pdf := consoleWaitForFile(t, b.ctx, dir)
-	if !strings.HasPrefix(string(pdf), "%PDF-") {
-		t.Errorf("the downloaded letter is not a PDF: %q", pdf[:min(len(pdf), 20)])
+	if !bytes.Equal(pdf, storedLetterBytes(t, h, ref.Id)) {
+		t.Errorf("the downloaded letter is not the stored one: %q", pdf[:min(len(pdf), 20)])
 	}
 	b.waitJS("the download is confirmed", `document.getElementById('referral-message').textContent.includes('Surat diunduh')`)
 	b.laptop()

@@ -147,10 +147,12 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 		params["phrase"] = phrase
 		archive = true
 	}
+	openOnly := false // the open statuses' condition is in where
 	switch {
 	case status == "" || status == "open":
 		if !archive {
-			where = append(where, "c.status IN ('new', 'in_progress', 'awaiting_requirements')")
+			where = append(where, "c."+openCaseSQL)
+			openOnly = true
 		}
 	case status == "all":
 		archive = true
@@ -160,6 +162,20 @@ func (t *Teduh) queueSQL(v caseViewer, me string, qs url.Values, now time.Time) 
 		archive = archive || status == engine.StatusClosed || status == engine.StatusWithdrawn
 	default:
 		return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"status": {Code: "invalid_status", Message: "Status tidak dikenal."}})
+	}
+	switch waiting := qs.Get("waiting"); waiting {
+	case "":
+	case "disposition":
+		// open cases whose next step only supervisors may record (step 7):
+		// idx_complaints_open_step (current_step, status)
+		where = append(where, "c.current_step = {:waiting_after}")
+		params["waiting_after"] = t.supervisorStep() - 1
+		if !openOnly {
+			where = append(where, "c."+openCaseSQL)
+		}
+	default:
+		return "", nil, 0, 0, badRequest("", map[string]*engine.FieldError{"waiting": {Code: "invalid_waiting",
+			Message: "Pilihan menunggu tidak dikenal. Gunakan waiting=disposition untuk kasus yang menunggu disposisi kepala/penyelia."}})
 	}
 
 	rank := `CASE
@@ -223,7 +239,8 @@ func (t *Teduh) QueuePlan(app core.App, officerID, query string) ([]string, erro
 
 // queue serves GET /api/queue: open cases, emergency and overdue first, then
 // due soon, then the rest; or, with status=closed|withdrawn|all, the archive
-// newest first. q searches by case number or by any part of a name.
+// newest first. q searches by case number or by any part of a name;
+// waiting=disposition keeps the cases waiting for the supervisors' step 7.
 func (t *Teduh) queue(e *core.RequestEvent) error {
 	qs := e.Request.URL.Query()
 	now := t.now().UTC()

@@ -32,10 +32,10 @@ const (
 )
 
 // referralSystemFields are written by the server only.
-var referralSystemFields = []string{
+var referralSystemFields = append([]string{
 	"consent_at", "letter_number", "letter_year", "letter_seq",
 	"sent_at", "responded_at", "completed_at", "revoked_at", "created_by", "sent_by",
-}
+}, letterFields...)
 
 func (t *Teduh) bindReferrals() {
 	app := t.app
@@ -60,6 +60,8 @@ func (t *Teduh) bindReferrals() {
 		g.GET("/referrals/{id}/letter.pdf", t.letterPDF)
 		return se.Next()
 	})
+	// the stored letter, its mail, and what letters print (letters.go)
+	t.bindLetters()
 }
 
 // --- lifecycle: request hooks (who), model hooks (what) --------------------
@@ -113,10 +115,17 @@ func (t *Teduh) referralUpdateRequest(e *core.RecordRequestEvent) error {
 		if n := e.Record.GetString("letter_number"); n != "" {
 			detail["letter_number"] = n
 		}
+		if to == referral.StatusSent {
+			detail["letter_delivery"] = e.Record.GetString("letter_delivery")
+		}
 	} else {
 		detail["fields"] = changed
 	}
 	t.audit(e.App, e.RequestEvent, action, referralsCollection, e.Record.Id, detail)
+	// the letter's mail, sent as the referral was (mailSentLetter)
+	if d := e.Record.GetString("letter_delivery"); from == referral.StatusDraft && to == referral.StatusSent && (d == deliveryEmailed || d == deliveryEmailFailed) {
+		t.auditLetterMail(e.RequestEvent, e.Record)
+	}
 	return nil
 }
 
@@ -161,6 +170,9 @@ func (t *Teduh) createReferral(e *core.RecordEvent) error {
 // the fields the current status lets change, consent before sending, and
 // the server's own stamps and letter number.
 func (t *Teduh) updateReferral(e *core.RecordEvent) error {
+	if isLetterStamp(e.Context) {
+		return stampLetter(e)
+	}
 	return inTx(e, func(tx core.App) error {
 		rec := e.Record
 		orig := rec.Original()
@@ -229,6 +241,9 @@ func (t *Teduh) updateReferral(e *core.RecordEvent) error {
 			return err
 		}
 		if tr.To == referral.StatusSent {
+			// the letter's signer and addressee
+			inst, _ := tx.FindRecordById(institutionsCollection, rec.GetString("institution"))
+			sendGaps(office, inst, errs)
 			for _, p := range referral.CheckConsent(referral.Consent{
 				Given:      rec.GetBool("consent"),
 				By:         rec.GetString("consent_by"),
@@ -273,6 +288,10 @@ func (t *Teduh) updateReferral(e *core.RecordEvent) error {
 			rec.Set("letter_year", local.Year())
 			rec.Set("letter_seq", last.Seq+1)
 			rec.Set("letter_number", referral.LetterNumber(office.Record.GetString("letter_number_format"), office.Code, last.Seq+1, local))
+			// the letter as it goes out, stored with the referral
+			if err := t.freezeLetter(tx, rec, kase, office); err != nil {
+				return err
+			}
 		}
 		if err := e.Next(); err != nil {
 			if isUniqueViolation(err) {
@@ -431,10 +450,15 @@ func (t *Teduh) referralRecommendations(e *core.RequestEvent) error {
 		return err
 	}
 	type institution struct {
-		ID      string `json:"id"`
-		Name    string `json:"name"`
-		Address string `json:"address"`
-		Phone   string `json:"phone"`
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		Address   string `json:"address"`
+		Phone     string `json:"phone"`
+		Email     string `json:"email"`
+		Confirmed bool   `json:"confirmed"`
+		// Missing names what keeps a letter to it from being sent
+		// (address, phone, confirmed); empty when it is ready
+		Missing []string `json:"missing"`
 	}
 	type item struct {
 		referral.Recommendation
@@ -446,7 +470,8 @@ func (t *Teduh) referralRecommendations(e *core.RequestEvent) error {
 		it := item{Recommendation: r, Label: optionLabel(definitions.InstitutionTypes, r.Type), Institutions: []institution{}}
 		for _, inst := range institutions {
 			if inst.GetString("type") == r.Type {
-				it.Institutions = append(it.Institutions, institution{inst.Id, inst.GetString("name"), inst.GetString("address"), inst.GetString("phone")})
+				it.Institutions = append(it.Institutions, institution{inst.Id, inst.GetString("name"), inst.GetString("address"),
+					inst.GetString("phone"), inst.GetString("email"), inst.GetBool("confirmed"), institutionMissing(inst)})
 			}
 		}
 		items = append(items, it)
@@ -483,27 +508,6 @@ func (t *Teduh) formLabel(field, code string) string {
 
 // --- documents ---------------------------------------------------------------
 
-// documentOffice is the office profile as a document shows it.
-func documentOffice(o *Office) documents.Office {
-	var lines []string
-	_ = o.Record.UnmarshalJSONField("letterhead_lines", &lines)
-	if len(lines) == 0 {
-		lines = []string{strings.ToUpper(o.Government), strings.ToUpper(o.Name), o.Address}
-	}
-	place := o.Record.GetString("letter_place")
-	if place == "" {
-		place = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(o.RegencyName, "Kota "), "Kabupaten "))
-	}
-	return documents.Office{
-		LetterheadLines: lines,
-		Place:           place,
-		HeadName:        o.Record.GetString("head_name"),
-		HeadTitle:       o.Record.GetString("head_title"),
-		HeadNIP:         o.Record.GetString("head_nip"),
-		Location:        o.Location(),
-	}
-}
-
 var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // servePDF sends a document that must not linger in caches.
@@ -515,7 +519,9 @@ func servePDF(e *core.RequestEvent, name string, data []byte) error {
 	return e.Blob(http.StatusOK, "application/pdf", data)
 }
 
-// letterPDF serves the surat rujukan of one referral.
+// letterPDF serves the surat rujukan of one referral: the letter stored
+// when it was sent, byte for byte; a draft and a revoked letter are
+// rendered now, with their marks.
 func (t *Teduh) letterPDF(e *core.RequestEvent) error {
 	ref, err := e.App.FindRecordById(referralsCollection, e.Request.PathValue("id"))
 	if err != nil {
@@ -533,11 +539,43 @@ func (t *Teduh) letterPDF(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	status := ref.GetString("status")
+	var data []byte
+	switch {
+	case status == referral.StatusDraft || status == referral.StatusRevoked:
+		l, err := t.letter(e.App, ref, kase, inst, office, env.Now)
+		if err != nil {
+			return err
+		}
+		if data, err = documents.LetterPDF(l); err != nil {
+			return err
+		}
+	case ref.GetString("letter_file") != "":
+		if data, err = storedLetter(e.App, ref); err != nil {
+			return err
+		}
+	default:
+		// sent before letters were stored
+		if data, err = t.freezeOnFirstDownload(e.App, ref, kase, inst, office); err != nil {
+			return err
+		}
+	}
+	if err := t.auditStrict(e.App, e, "download", referralsCollection, ref.Id, map[string]any{
+		"document": "letter", "complaint": kase.Id, "letter_number": ref.GetString("letter_number"), "status": status}); err != nil {
+		return err
+	}
+	return servePDF(e, letterFileName(ref, kase), data)
+}
+
+// letter is the content of a referral's letter, as of now for a draft
+// (dated now) and a revoked one (marked), as of sending otherwise.
+func (t *Teduh) letter(app core.App, ref, kase, inst *core.Record, office *Office, now time.Time) (documents.Letter, error) {
 	loc := office.Location()
+	today := engine.Env{Now: now, Location: loc}.Today()
 	status := ref.GetString("status")
 	date := ref.GetDateTime("sent_at").Time()
 	l := documents.Letter{
-		Office:     documentOffice(office),
+		Office:     t.documentOffice(app, office),
 		Number:     ref.GetString("letter_number"),
 		Recipient:  documents.Recipient{Name: inst.GetString("name"), Address: inst.GetString("address")},
 		CaseNumber: kase.GetString("number"),
@@ -546,7 +584,7 @@ func (t *Teduh) letterPDF(e *core.RequestEvent) error {
 	}
 	switch status {
 	case referral.StatusDraft:
-		date = env.Now
+		date = now
 		l.Mark = "DRAF - belum dikirim dan belum bernomor. Jangan diserahkan kepada lembaga."
 	case referral.StatusRevoked:
 		l.Mark = "DIBATALKAN pada " + documents.Date(ref.GetDateTime("revoked_at").Time(), loc) + ". Surat ini tidak berlaku."
@@ -564,7 +602,7 @@ func (t *Teduh) letterPDF(e *core.RequestEvent) error {
 		l.Consent = "Rujukan ini telah disetujui oleh korban."
 	}
 	// need-to-know: only what this kind of institution needs of the victim
-	birth := birthDate(kase, env.Today())
+	birth := birthDate(kase, today)
 	for _, f := range referral.IdentityFor(inst.GetString("type")) {
 		switch f {
 		case referral.IdentityName:
@@ -588,27 +626,19 @@ func (t *Teduh) letterPDF(e *core.RequestEvent) error {
 			}
 		}
 	}
-	officerID := kase.GetString("assigned_to")
-	if officerID == "" {
-		officerID = ref.GetString("sent_by")
+	if officer, err := app.FindRecordById("staff", letterOfficerID(ref, kase)); err == nil {
+		l.Officer = documents.Contact{Name: officer.GetString("name"), Phone: officer.GetString("phone"), NIP: officer.GetString("nip")}
 	}
-	if officer, err := e.App.FindRecordById("staff", officerID); err == nil {
-		l.Officer = documents.Contact{Name: officer.GetString("name"), Phone: officer.GetString("phone")}
-	}
+	return l, nil
+}
 
-	data, err := documents.LetterPDF(l)
-	if err != nil {
-		return err
+// letterOfficerID is the staff member a letter names for coordination: the
+// officer handling the case, or whoever sent the referral.
+func letterOfficerID(ref, kase *core.Record) string {
+	if id := kase.GetString("assigned_to"); id != "" {
+		return id
 	}
-	if err := t.auditStrict(e.App, e, "download", referralsCollection, ref.Id, map[string]any{
-		"document": "letter", "complaint": kase.Id, "letter_number": l.Number, "status": status}); err != nil {
-		return err
-	}
-	name := "surat-rujukan-" + kase.GetString("number") + "-draf"
-	if l.Number != "" {
-		name = "surat-rujukan-" + l.Number
-	}
-	return servePDF(e, name, data)
+	return ref.GetString("sent_by")
 }
 
 var channelLabels = map[string]string{
@@ -631,7 +661,7 @@ func (t *Teduh) reportPDF(e *core.RequestEvent) error {
 	status := kase.GetString("status")
 	created := kase.GetDateTime("created").Time()
 	r := documents.Report{
-		Office:     documentOffice(office),
+		Office:     t.documentOffice(e.App, office),
 		CaseNumber: kase.GetString("number"),
 		Status:     StatusLabels[status],
 		Closed:     status == engine.StatusClosed || status == engine.StatusWithdrawn,
@@ -645,7 +675,7 @@ func (t *Teduh) reportPDF(e *core.RequestEvent) error {
 		PrintedAt: env.Now,
 	}
 	if e.Auth != nil {
-		r.PrintedBy = e.Auth.GetString("name")
+		r.PrintedBy, r.PrintedByNIP = e.Auth.GetString("name"), e.Auth.GetString("nip")
 		if r.PrintedBy == "" {
 			r.PrintedBy = e.Auth.Email()
 		}
@@ -716,6 +746,9 @@ func (t *Teduh) reportPDF(e *core.RequestEvent) error {
 			})
 			if def.Number == len(wf.Steps) && outcome == engine.OutcomeDone {
 				r.Summary, r.PreparedBy = rec.GetString("notes"), rec.GetString("actor_name")
+				if actor, err := e.App.FindRecordById("staff", rec.GetString("actor")); err == nil {
+					r.PreparedByNIP = actor.GetString("nip")
+				}
 			}
 		}
 		r.Steps = append(r.Steps, s)

@@ -39,7 +39,51 @@ type referralWorld struct {
 	caseX, caseY, caseC            *core.Record
 }
 
+// newReferralWorld is newSeededReferralWorld with the office ready to send
+// letters (readyForLetters).
 func newReferralWorld(t *testing.T) *referralWorld {
+	t.Helper()
+	w := newSeededReferralWorld(t)
+	readyForLetters(t, w.h)
+	return w
+}
+
+// Head of office of the test world.
+const (
+	refHeadName = "Drs. Hendra Wijaya, M.Si."
+	refHeadNIP  = "196805121994031005"
+)
+
+// readyForLetters does what an office does before its first letter: the
+// head of office in the profile, and every referral institution checked,
+// with its address and telephone, and confirmed.
+func readyForLetters(t *testing.T, h *harness) {
+	t.Helper()
+	office, err := h.App.FindFirstRecordByFilter("office", "name != ''")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office.Set("head_name", refHeadName)
+	office.Set("head_nip", refHeadNIP)
+	if err := h.App.Save(office); err != nil {
+		t.Fatal(err)
+	}
+	all, err := h.App.FindAllRecords("referral_institutions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range all {
+		r.Set("address", fmt.Sprintf("Jalan Alianyang No. %d, Singkawang", i+1))
+		r.Set("phone", fmt.Sprintf("(0562) 6310%02d", i+1))
+		r.Set("confirmed", true)
+		if err := h.App.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newSeededReferralWorld is the world with the office's data as seeded.
+func newSeededReferralWorld(t *testing.T) *referralWorld {
 	t.Helper()
 	h := newHarness(t, referralNow)
 	w := &referralWorld{h: h}
@@ -152,7 +196,7 @@ func (w *referralWorld) referral(t *testing.T, id string) *core.Record {
 }
 
 func TestReferralInstitutionsSeededAndManagedByTheAdministrator(t *testing.T) {
-	w := newReferralWorld(t)
+	w := newSeededReferralWorld(t)
 	h := w.h
 	res := h.Do("GET", "/api/collections/referral_institutions/records?perPage=100&sort=name", nil, w.tokA)
 	if res.Status != 200 {
@@ -163,8 +207,9 @@ func TestReferralInstitutionsSeededAndManagedByTheAdministrator(t *testing.T) {
 	for _, it := range items {
 		m := it.(map[string]any)
 		byType[m["type"].(string)] = append(byType[m["type"].(string)], m["name"].(string))
-		// nothing invented: addresses and numbers are the office's to fill in
-		if m["address"] != "" || m["phone"] != "" || m["active"] != true {
+		// nothing invented: addresses and numbers are the office's to fill
+		// in, and the office has not confirmed any of them yet
+		if m["address"] != "" || m["phone"] != "" || m["email"] != "" || m["active"] != true || m["confirmed"] != false {
 			t.Errorf("seeded %v", m)
 		}
 	}

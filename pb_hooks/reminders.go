@@ -89,6 +89,7 @@ func (t *Teduh) bindReminders() {
 	t.app.Store().Set(remindersStoreKey, s)
 
 	t.app.OnRecordUpdate("notifications").BindFunc(keepMailState)
+	t.app.OnRecordAfterCreateSuccess(t.complaint.StepCollection).BindFunc(s.dispositionWaiting)
 	t.app.OnServe().BindFunc(s.startWithServer)
 	t.app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		s.Stop()
@@ -150,6 +151,7 @@ type caseRow struct {
 	FirstResponseAt    types.DateTime `db:"first_response_at"`
 	DueAt              types.DateTime `db:"due_at"`
 	ClosedAt           types.DateTime `db:"closed_at"`
+	CurrentStep        int            `db:"current_step"`
 }
 
 func (r caseRow) snapshot() reminders.Case {
@@ -161,7 +163,7 @@ func (r caseRow) snapshot() reminders.Case {
 }
 
 var caseColumns = []string{"id", "number", "status", "urgency", "channel", "assigned_to", "created",
-	"first_response_due_at", "first_response_at", "due_at", "closed_at"}
+	"first_response_due_at", "first_response_at", "due_at", "closed_at", "current_step"}
 
 type referralRow struct {
 	ID          string         `db:"id"`
@@ -179,7 +181,7 @@ func (s *ReminderService) dueQueries(w reminders.Window) []*dbx.SelectQuery {
 		open[i] = st
 	}
 	q := func() *dbx.SelectQuery { return s.app.DB().Select(caseColumns...).From(s.cases) }
-	return []*dbx.SelectQuery{
+	queries := []*dbx.SelectQuery{
 		// first response missed: idx_complaints_first_response (status, first_response_due_at)
 		q().Where(dbx.HashExp{"status": reminders.StatusNew}).
 			AndWhere(dbx.NewExp("first_response_due_at > '' AND first_response_due_at <= {:by}", dbx.Params{"by": dbTime(w.FirstResponseBy)})),
@@ -192,6 +194,12 @@ func (s *ReminderService) dueQueries(w reminders.Window) []*dbx.SelectQuery {
 		q().Where(dbx.HashExp{"status": reminders.StatusNew, "channel": reminders.ChannelOnline}).
 			AndWhere(dbx.NewExp("first_response_due_at > {:since}", dbx.Params{"since": dbTime(w.NewSince)})),
 	}
+	// every open case waiting for the supervisors' step, whenever it came
+	// to wait (few at any time): idx_complaints_open_step (current_step, status)
+	if step := s.t.supervisorStep(); step > 0 {
+		queries = append(queries, q().Where(dbx.HashExp{"current_step": step - 1}).AndWhere(dbx.NewExp(openCaseSQL)))
+	}
+	return queries
 }
 
 // referralQuery reads referrals sent before the window and still unanswered.
@@ -207,8 +215,10 @@ func (s *ReminderService) dueCases(now time.Time, loc *time.Location) ([]reminde
 	w := reminders.WindowAt(now, loc)
 	byID := map[string]*reminders.Case{}
 	var order []string
+	rowsStep := map[string]int{}
 	add := func(rows []caseRow) {
 		for _, r := range rows {
+			rowsStep[r.ID] = r.CurrentStep
 			if _, ok := byID[r.ID]; !ok {
 				c := r.snapshot()
 				byID[r.ID] = &c
@@ -250,6 +260,9 @@ func (s *ReminderService) dueCases(now time.Time, loc *time.Location) ([]reminde
 		}
 	}
 
+	if err := s.awaiting(s.app, byID, rowsStep); err != nil {
+		return nil, err
+	}
 	out := make([]reminders.Case, 0, len(order))
 	for _, id := range order {
 		out = append(out, *byID[id])
@@ -540,6 +553,108 @@ func keepMailState(e *core.RecordEvent) error {
 		}
 		return e.Next()
 	})
+}
+
+// --- the disposition (step 7) ------------------------------------------------
+
+// openCaseSQL is the condition of the partial indexes on open cases, as
+// written in them (SQLite uses such an index only for this very text).
+const openCaseSQL = "status IN ('new', 'in_progress', 'awaiting_requirements')"
+
+// supervisorStep is the first step only supervisors may record (the
+// disposition, step 7), 0 if the workflow has none. A case whose current
+// step is the one before waits for a supervisor, and nobody else can move it.
+func (t *Teduh) supervisorStep() int {
+	for _, st := range t.complaint.Defs.Workflow.Steps {
+		if len(st.Roles) == 1 && st.Roles[0] == "supervisor" {
+			return st.Number
+		}
+	}
+	return 0
+}
+
+// awaiting marks the cases waiting for the supervisors' step, with the
+// moment they came to wait: when their previous step was recorded.
+func (s *ReminderService) awaiting(app core.App, cases map[string]*reminders.Case, currentStep map[string]int) error {
+	step := s.t.supervisorStep()
+	if step == 0 {
+		return nil
+	}
+	var ids []any
+	for id, c := range cases {
+		if currentStep[id] == step-1 && c.Open() {
+			ids = append(ids, id)
+		}
+	}
+	for chunk := range slices.Chunk(ids, keysPerQuery) {
+		var rows []struct {
+			Complaint string         `db:"complaint"`
+			At        types.DateTime `db:"at"`
+		}
+		if err := s.awaitingQuery(app, chunk, step-1).All(&rows); err != nil {
+			return err
+		}
+		since := map[string]time.Time{}
+		for _, r := range rows {
+			since[r.Complaint] = r.At.Time()
+		}
+		for _, id := range chunk {
+			c := cases[id.(string)]
+			c.AwaitingStep, c.AwaitingSince = step, since[c.ID]
+			if c.AwaitingSince.IsZero() {
+				c.AwaitingSince = c.Created // a case written without its step records
+			}
+		}
+	}
+	return nil
+}
+
+// awaitingQuery reads when each of some cases recorded a step, through
+// idx_case_steps_advance (complaint, step), partial on the advancing outcomes.
+func (s *ReminderService) awaitingQuery(app core.App, caseIDs []any, step int) *dbx.SelectQuery {
+	return app.DB().Select("complaint", "MAX(created) AS at").From(s.t.complaint.StepCollection).
+		Where(dbx.In("complaint", caseIDs...)).AndWhere(dbx.HashExp{"step": step}).
+		AndWhere(dbx.NewExp("outcome IN ('done', 'skipped', 'withdrawn')")).
+		GroupBy("complaint")
+}
+
+// dispositionWaiting tells every active supervisor, as soon as a step
+// record leaves a case waiting for them (step 6 done: the disposition is
+// next), and mails them at once. A failure is logged, never fatal to the
+// step: the next sweep finds the waiting case and tells them.
+func (s *ReminderService) dispositionWaiting(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	step := s.t.supervisorStep()
+	if step == 0 || e.Record.GetInt("step") != step-1 {
+		return nil
+	}
+	var row caseRow
+	err := e.App.DB().Select(caseColumns...).From(s.cases).Where(dbx.HashExp{"id": e.Record.GetString("complaint")}).One(&row)
+	if err != nil || row.CurrentStep != step-1 {
+		return nil // not advanced (a progress note), or gone
+	}
+	office, err := s.t.Office(e.App)
+	if err != nil {
+		s.logger().Error("disposition notice not stored; the next sweep stores it", "case", row.Number, "error", err)
+		return nil
+	}
+	// the case has come to wait this moment (the step record's own time is
+	// the wall clock's; the rules read the application's clock)
+	now := s.t.now()
+	c := row.snapshot()
+	c.AwaitingStep, c.AwaitingSince = step, now
+	created, err := s.deliver(e.App, reminders.Disposition(c, now, office.Location()), office.Location(), &SweepReport{Now: now})
+	if err != nil {
+		s.logger().Error("disposition notice not stored; the next sweep stores it", "case", row.Number, "error", err)
+		return nil
+	}
+	s.announce(created)
+	if len(created) > 0 {
+		s.workSoon()
+	}
+	return nil
 }
 
 // --- the scheduler ------------------------------------------------------------

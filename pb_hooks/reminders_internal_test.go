@@ -72,6 +72,9 @@ func TestSweepQueriesUseIndexes(t *testing.T) {
 	if plan := explain(t, app, storedKeysQuery(app, []any{"a", "b"})); !strings.Contains(plan, "USING INDEX idx_notifications_complaint") {
 		t.Errorf("stored-key look-up does not use the case index: %s", plan)
 	}
+	if plan := explain(t, app, s.awaitingQuery(app, []any{"a", "b"}, 6)); !strings.Contains(plan, "USING INDEX idx_case_steps_advance (complaint=? AND step=?)") {
+		t.Errorf("the disposition's waiting time does not use the step index: %s", plan)
+	}
 
 	// the referrals query, once the referrals collection exists
 	if _, err := app.FindCollectionByNameOrId("referrals"); err == nil {

@@ -37,6 +37,34 @@ func randomID(rng *mrand.Rand) string {
 	return string(b)
 }
 
+// readyForLetters completes what an office fills in before its first
+// referral letter (a head of office; institutions with address and
+// telephone, confirmed), so that the letter can be sent and measured.
+func readyForLetters(app core.App) error {
+	office, err := app.FindFirstRecordByFilter("office", "name != ''")
+	if err != nil {
+		return err
+	}
+	office.Set("head_name", "Kepala Dinas Bench")
+	office.Set("head_nip", "197001011990031001")
+	if err := app.Save(office); err != nil {
+		return err
+	}
+	all, err := app.FindAllRecords("referral_institutions")
+	if err != nil {
+		return err
+	}
+	for i, r := range all {
+		r.Set("address", fmt.Sprintf("Jalan Bench No. %d", i+1))
+		r.Set("phone", fmt.Sprintf("0562 6310%02d", i+1))
+		r.Set("confirmed", true)
+		if err := app.Save(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // seedScale fills a data directory with a country's worth of cases using
 // batched SQL inside transactions: ten years, a few thousand still open.
 func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmail string, sample seedSample, err error) {
@@ -46,6 +74,9 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 		return "", "", sample, err
 	}
 	if _, err = pb_hooks.AddStaff(app, "kepala@bench.test", "Kepala", "supervisor", "", benchPassword); err != nil {
+		return "", "", sample, err
+	}
+	if err := readyForLetters(app); err != nil {
 		return "", "", sample, err
 	}
 	officers := []string{officer.Id}

@@ -39,10 +39,14 @@ type Victim struct {
 	Name, Sex, Age, BirthDate, NIK, Address, Disability string
 }
 
-// Contact is a person the receiving institution can call.
+// Contact is a person the receiving institution can call; NIP is their
+// civil-servant number, when they have one.
 type Contact struct {
-	Name, Phone string
+	Name, Phone, NIP string
 }
+
+// copiesLine is the line height of the Tembusan.
+const copiesLine = 4.2
 
 // LetterPDF renders a referral letter.
 func LetterPDF(l Letter) ([]byte, error) {
@@ -58,7 +62,7 @@ func LetterPDF(l Letter) ([]byte, error) {
 	}
 	d.footer(footer)
 	d.AddPage()
-	d.letterhead(l.Office.LetterheadLines)
+	d.letterhead(l.Office)
 
 	if l.Mark != "" {
 		d.font("B", 12)
@@ -70,7 +74,7 @@ func LetterPDF(l Letter) ([]byte, error) {
 		d.Ln(3)
 	}
 
-	const lh = 5.0
+	const lh = 4.8
 	d.font("", 11)
 	place := l.Office.Place
 	if place != "" {
@@ -84,7 +88,7 @@ func LetterPDF(l Letter) ([]byte, error) {
 	for _, r := range [][2]string{{"Nomor", number}, {"Sifat", "Rahasia"}, {"Lampiran", "-"}, {"Hal", "Rujukan korban untuk mendapatkan layanan"}} {
 		d.row(r[0], r[1], marginLeft, 22, lh)
 	}
-	d.Ln(lh)
+	d.Ln(3.5)
 
 	d.MultiCell(textWidth, lh, "Kepada Yth.", "", "L", false)
 	d.font("B", 11)
@@ -96,7 +100,7 @@ func LetterPDF(l Letter) ([]byte, error) {
 	d.MultiCell(textWidth, lh, "di", "", "L", false)
 	d.SetX(marginLeft + 10)
 	d.MultiCell(textWidth-10, lh, "Tempat", "", "L", false)
-	d.Ln(lh)
+	d.Ln(3.5)
 
 	d.MultiCell(textWidth, lh, "Dengan hormat,", "", "L", false)
 	d.paragraph("Dalam rangka penanganan pengaduan korban tindak kekerasan dengan nomor kasus "+l.CaseNumber+
@@ -131,21 +135,30 @@ func LetterPDF(l Letter) ([]byte, error) {
 	}
 	if l.Officer.Name != "" {
 		contact := "Untuk koordinasi, Bapak/Ibu dapat menghubungi petugas pendamping kami, " + l.Officer.Name
+		if l.Officer.NIP != "" {
+			contact += " (NIP " + l.Officer.NIP + ")"
+		}
 		if l.Officer.Phone != "" {
 			contact += ", telepon/WhatsApp " + l.Officer.Phone
 		}
 		d.paragraph(contact+".", 0, lh)
 		d.Ln(1)
 	}
-	d.paragraph("Kami mohon Bapak/Ibu berkenan memberikan layanan tersebut dan menyampaikan jawaban atas rujukan ini "+
-		"(dapat dilayani atau tidak) kepada kami. Identitas korban dalam surat ini bersifat rahasia dan hanya digunakan "+
-		"untuk memberikan layanan yang dimohonkan. Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.", 0, lh)
-	d.Ln(4)
 
 	title = l.Office.HeadTitle
 	if title == "" {
 		title = "Kepala Dinas"
 	}
-	d.signatures(signBlock{X: pageWidth - marginRight - 80, Title: title, Name: l.Office.HeadName, NIP: l.Office.HeadNIP})
+	head := signBlock{X: pageWidth - marginRight - signWidth, Title: title, Name: l.Office.HeadName, NIP: l.Office.HeadNIP}
+	// the closing words, the signature and the copies stay together
+	tail := 3 + d.signaturesHeight(head) + d.copiesHeight(l.Office.CopiesTo, copiesLine)
+	d.font("", 11)
+	d.keepWithEnd("Kami mohon Bapak/Ibu berkenan memberikan layanan tersebut dan menyampaikan jawaban atas rujukan ini "+
+		"(dapat dilayani atau tidak) kepada kami. Identitas korban dalam surat ini bersifat rahasia dan hanya digunakan "+
+		"untuk memberikan layanan yang dimohonkan. Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.",
+		"J", 0, lh, 3, tail)
+	d.Ln(3)
+	d.signatures(head)
+	d.copiesTo(l.Office.CopiesTo, copiesLine)
 	return d.output()
 }

@@ -25,8 +25,8 @@ import (
 const (
 	marginLeft   = 25.0
 	marginRight  = 20.0
-	marginTop    = 15.0
-	marginBottom = 20.0
+	marginTop    = 12.0
+	marginBottom = 18.0
 	pageWidth    = 210.0
 	textWidth    = pageWidth - marginLeft - marginRight
 	family       = "go"
@@ -41,6 +41,12 @@ type Office struct {
 	Place string
 	// The head of office signs; an empty name leaves a line to sign on.
 	HeadName, HeadTitle, HeadNIP string
+	// Emblem is the regional emblem (PNG or JPEG) printed at the left of
+	// the letterhead; none leaves the letterhead text alone.
+	Emblem []byte
+	// CopiesTo is the letter's "Tembusan": who receives a copy, in order
+	// ("Yth. Wali Kota Singkawang (sebagai laporan)", "Arsip").
+	CopiesTo []string
 	// Location is the office's time zone; dates are shown in it.
 	Location *time.Location
 }
@@ -135,21 +141,54 @@ func (d doc) font(style string, size float64) {
 	d.SetFont(family, style, size)
 }
 
-// letterhead prints the kop surat: the government and office names large
-// and bold, the contact lines small, then the double rule.
-func (d doc) letterhead(lines []string) {
-	d.SetTextColor(0, 0, 0)
-	for i, line := range lines {
-		style, size := "", 10.0
-		switch i {
-		case 0:
-			style, size = "B", 13
-		case 1:
-			style, size = "B", 14
-		}
-		d.fitCentered(line, style, size)
+// Emblem size in the letterhead, in millimetres: as tall as the
+// letterhead's text, within these bounds.
+const (
+	emblemMaxW = 24.0
+	emblemMinH = 16.0
+	emblemMaxH = 26.0
+	emblemGap  = 3.0
+)
+
+// letterheadStyle is the font of letterhead line i: the government and
+// the office large and bold, the contact lines small.
+func letterheadStyle(i int) (string, float64) {
+	switch i {
+	case 0:
+		return "B", 13
+	case 1:
+		return "B", 14
 	}
-	y := d.GetY() + 1.5
+	return "", 10
+}
+
+// letterhead prints the kop surat: the regional emblem at the left, the
+// letterhead lines centred beside it, then the double rule.
+func (d doc) letterhead(o Office) {
+	d.SetTextColor(0, 0, 0)
+	top := d.GetY()
+	x, w := marginLeft, textWidth
+	var img []byte
+	if len(o.Emblem) > 0 {
+		// a broken emblem leaves the letterhead without it rather than
+		// failing the document (uploads are checked; this is a fallback)
+		if p, err := PrepareEmblem(o.Emblem); err == nil {
+			img = p
+			x, w = marginLeft+emblemMaxW+emblemGap, textWidth-emblemMaxW-emblemGap
+		}
+	}
+	for i, line := range o.LetterheadLines {
+		style, size := letterheadStyle(i)
+		d.fitCentered(line, style, size, x, w)
+	}
+	bottom := d.GetY()
+	if img != nil {
+		ew, eh := emblemSize(img, emblemMaxW, min(max(bottom-top, emblemMinH), emblemMaxH))
+		d.RegisterImageOptionsReader("emblem", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(img))
+		d.ImageOptions("emblem", marginLeft+(emblemMaxW-ew)/2, top, ew, eh, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		bottom = max(bottom, top+eh)
+	}
+	y := bottom + 1.5
 	d.SetLineWidth(0.8)
 	d.Line(marginLeft, y, pageWidth-marginRight, y)
 	d.SetLineWidth(0.2)
@@ -157,15 +196,17 @@ func (d doc) letterhead(lines []string) {
 	d.SetY(y + 5)
 }
 
-// fitCentered prints one centred line, shrinking the font until it fits.
-func (d doc) fitCentered(text, style string, size float64) {
+// fitCentered prints one line centred in the w millimetres from x,
+// shrinking the font until it fits.
+func (d doc) fitCentered(text, style string, size, x, w float64) {
 	d.font(style, size)
 	// the cell keeps a small margin on both sides
-	for size > 8 && d.GetStringWidth(text) > textWidth-3 {
+	for size > 8 && d.GetStringWidth(text) > w-3 {
 		size -= 0.5
 		d.font(style, size)
 	}
-	d.MultiCell(textWidth, size*0.45, text, "", "C", false)
+	d.SetX(x)
+	d.MultiCell(w, size*0.45, text, "", "C", false)
 }
 
 // paragraph prints justified text at the left margin plus indent.
@@ -218,20 +259,37 @@ type signBlock struct {
 	NoNIP                  bool // staff without a civil-servant number
 }
 
-// signatures prints blocks side by side with their names on one line, on
-// one page.
-func (d doc) signatures(blocks ...signBlock) {
-	const w, lh, room = 80.0, 5.0, 20.0
+// Signature block geometry in millimetres.
+const (
+	signWidth = 80.0
+	signLine  = 5.0
+	signRoom  = 20.0 // room to sign and stamp
+)
+
+// signatureLines is how many lines the tallest block's lead and title take.
+func (d doc) signatureLines(blocks []signBlock) int {
 	d.font("", 11)
 	lines := 0
 	for _, b := range blocks {
-		n := len(d.SplitText(b.Title, w))
+		n := len(d.SplitText(b.Title, signWidth))
 		if b.Lead != "" {
 			n++
 		}
 		lines = max(lines, n)
 	}
-	d.ensureSpace(float64(lines)*lh + room + 2*lh + 2)
+	return lines
+}
+
+// signaturesHeight is the height signatures takes.
+func (d doc) signaturesHeight(blocks ...signBlock) float64 {
+	return float64(d.signatureLines(blocks))*signLine + signRoom + 2*signLine
+}
+
+// signatures prints blocks side by side with their names on one line, on
+// one page.
+func (d doc) signatures(blocks ...signBlock) {
+	lines := d.signatureLines(blocks)
+	d.ensureSpace(d.signaturesHeight(blocks...))
 	top := d.GetY()
 	for _, b := range blocks {
 		d.SetXY(b.X, top)
@@ -239,17 +297,17 @@ func (d doc) signatures(blocks ...signBlock) {
 		if b.Lead != "" {
 			text = b.Lead + "\n" + text
 		}
-		d.MultiCell(w, lh, text, "", "C", false)
+		d.MultiCell(signWidth, signLine, text, "", "C", false)
 	}
-	nameY := top + float64(lines)*lh + room
+	nameY := top + float64(lines)*signLine + signRoom
 	for _, b := range blocks {
 		d.SetXY(b.X, nameY)
 		if b.Name == "" {
 			d.font("", 11)
-			d.CellFormat(w, lh, "(....................................................)", "", 2, "C", false, 0, "")
+			d.CellFormat(signWidth, signLine, "(....................................................)", "", 2, "C", false, 0, "")
 		} else {
 			d.font("BU", 11)
-			d.CellFormat(w, lh, b.Name, "", 2, "C", false, 0, "")
+			d.CellFormat(signWidth, signLine, b.Name, "", 2, "C", false, 0, "")
 			d.font("", 11)
 		}
 		if !b.NoNIP {
@@ -257,10 +315,68 @@ func (d doc) signatures(blocks ...signBlock) {
 			if nip == "" {
 				nip = "...................................."
 			}
-			d.CellFormat(w, lh, "NIP. "+nip, "", 2, "C", false, 0, "")
+			d.CellFormat(signWidth, signLine, "NIP. "+nip, "", 2, "C", false, 0, "")
 		}
 	}
-	d.SetY(nameY + 2*lh)
+	d.SetY(nameY + 2*signLine)
+}
+
+// copiesHeight is the height copiesTo takes: the heading, then each entry.
+// It leaves the font set as copiesTo sets it.
+func (d doc) copiesHeight(list []string, lh float64) float64 {
+	if len(list) == 0 {
+		return 0
+	}
+	d.font("", 9.5)
+	n := 1
+	for _, c := range list {
+		n += len(d.SplitText(c, textWidth-6))
+	}
+	return 2 + float64(n)*lh
+}
+
+// copiesTo prints the "Tembusan" under a letter's signature: one entry
+// as it is, several numbered.
+func (d doc) copiesTo(list []string, lh float64) {
+	if len(list) == 0 {
+		return
+	}
+	d.Ln(2)
+	d.font("", 9.5)
+	d.MultiCell(textWidth, lh, "Tembusan:", "", "L", false)
+	for i, c := range list {
+		if len(list) > 1 {
+			d.SetX(marginLeft)
+			d.CellFormat(6, lh, fmt.Sprintf("%d.", i+1), "", 0, "L", false, 0, "")
+			d.MultiCell(textWidth-6, lh, c, "", "L", false)
+			continue
+		}
+		d.lines(c, 0, lh)
+	}
+}
+
+// keepWithEnd prints a paragraph (in the current font, with align) so
+// that at least its last keep lines stand on the page of what follows it
+// (tail millimetres: a signature block), never the block alone. A
+// paragraph that does not fit with it moves to the next page; a longer one
+// is split before its last lines (and printed aligned left).
+func (d doc) keepWithEnd(text, align string, indent, lh float64, keep int, tail float64) {
+	lines := d.SplitText(text, textWidth-indent)
+	_, pageH := d.GetPageSize()
+	room := pageH - marginBottom - d.GetY()
+	whole := float64(len(lines))*lh + tail
+	if whole > room && whole <= pageH-marginTop-marginBottom {
+		d.AddPage()
+	}
+	if whole <= pageH-marginTop-marginBottom {
+		d.SetX(marginLeft + indent)
+		d.MultiCell(textWidth-indent, lh, text, "", align, false)
+		return
+	}
+	k := min(keep, len(lines))
+	d.lines(strings.Join(lines[:len(lines)-k], "\n"), indent, lh)
+	d.ensureSpace(float64(k)*lh + tail)
+	d.lines(strings.Join(lines[len(lines)-k:], "\n"), indent, lh)
 }
 
 // The methods below shadow fpdf's text methods so that every string is
@@ -288,6 +404,14 @@ var (
 // WhatsApp) would crash it; characters without a glyph would print as
 // empty boxes. Both become "?", tabs become spaces, other control
 // characters go.
+//
+// The Go font draws the hyphen-minus (U+002D) as a wide minus sign, so
+// "SKW-2026-0001" and "0812-3456-7890" would print with long dashes. Its
+// soft-hyphen glyph (U+00AD) is a true hyphen: every "-" is drawn with
+// that glyph, and the text map (fixToUnicode) reads it back as "-", so a
+// copied or searched case number is the one typed. (A soft hyphen in the
+// input therefore prints as a hyphen; printable stays idempotent, as the
+// text of SplitText is printed again.)
 func printable(s string) string {
 	coverageOnce.Do(func() {
 		coverage = make([]bool, 0x10000)
@@ -304,7 +428,7 @@ func printable(s string) string {
 	})
 	ok := true
 	for _, r := range s {
-		if r >= 0x10000 || (r >= 0x20 && !coverage[r]) || (r < 0x20 && r != '\n') {
+		if r >= 0x10000 || (r >= 0x20 && !coverage[r]) || (r < 0x20 && r != '\n') || r == '-' {
 			ok = false
 			break
 		}
@@ -319,6 +443,8 @@ func printable(s string) string {
 			b.WriteRune(r)
 		case r == '\t':
 			b.WriteByte(' ')
+		case r == '-':
+			b.WriteRune(softHyphen)
 		case r < 0x20 || r == 0xFE0F || r == 0x200D:
 			// control characters, emoji variation selectors and joiners
 		case r >= 0x10000 || !coverage[r]:
@@ -329,6 +455,9 @@ func printable(s string) string {
 	}
 	return b.String()
 }
+
+// softHyphen is the code point whose glyph prints a hyphen (see printable).
+const softHyphen = '\u00AD'
 
 // output renders the document and repairs its text map (see fixToUnicode).
 func (d doc) output() ([]byte, error) {
@@ -360,15 +489,18 @@ var conformingToUnicodeObj = func() []byte {
 			rows = append(rows, hi)
 		}
 	}
-	for len(rows) > 0 {
-		n := min(100, len(rows))
-		fmt.Fprintf(&cmap, "%d beginbfrange\n", n)
-		for _, hi := range rows[:n] {
-			fmt.Fprintf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi)
-		}
-		cmap.WriteString("endbfrange\n")
-		rows = rows[n:]
+	// the first row is split around the soft hyphen, which reads back as
+	// "-" (see printable)
+	ranges := []string{"<0000> <00AC> <0000>", "<00AE> <00FF> <00AE>"}
+	for _, hi := range rows[1:] {
+		ranges = append(ranges, fmt.Sprintf("<%02X00> <%02XFF> <%02X00>", hi, hi, hi))
 	}
+	for len(ranges) > 0 {
+		n := min(100, len(ranges))
+		fmt.Fprintf(&cmap, "%d beginbfrange\n%s\nendbfrange\n", n, strings.Join(ranges[:n], "\n"))
+		ranges = ranges[n:]
+	}
+	cmap.WriteString("1 beginbfchar\n<00AD> <002D>\nendbfchar\n")
 	cmap.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend")
 	var z bytes.Buffer
 	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)

@@ -23,10 +23,13 @@ type Report struct {
 	Standard  Standard
 	// Summary is the handling summary written at step 9.
 	Summary string
-	// PreparedBy is the staff member who recorded step 9.
-	PreparedBy string
-	PrintedAt  time.Time
-	PrintedBy  string
+	// PreparedBy is the staff member who recorded step 9, PreparedByNIP
+	// their civil-servant number (none: no NIP line).
+	PreparedBy, PreparedByNIP string
+	PrintedAt                 time.Time
+	// PrintedBy is who prints the report, PrintedByNIP their NIP; they sign
+	// as its maker while step 9 is not recorded.
+	PrintedBy, PrintedByNIP string
 }
 
 // Row is one label and value.
@@ -102,7 +105,7 @@ func ReportPDF(r Report) ([]byte, error) {
 	}
 	d.footer(printed)
 	d.AddPage()
-	d.letterhead(r.Office.LetterheadLines)
+	d.letterhead(r.Office)
 
 	const lh = 5.2
 	d.font("B", 13)
@@ -206,25 +209,41 @@ func ReportPDF(r Report) ([]byte, error) {
 		d.Ln(1)
 	}
 
-	heading("E. Ringkasan penanganan")
-	summary := r.Summary
-	if summary == "" {
-		summary = "Belum ada: ringkasan ditulis pada langkah 9 saat kasus ditutup."
-	}
-	d.paragraph(summary, 6, lh)
-	d.Ln(8)
-
-	prepared := r.PreparedBy
+	prepared, preparedNIP := r.PreparedBy, r.PreparedByNIP
 	if prepared == "" {
-		prepared = r.PrintedBy
+		prepared, preparedNIP = r.PrintedBy, r.PrintedByNIP
 	}
 	title := r.Office.HeadTitle
 	if title == "" {
 		title = "Kepala Dinas"
 	}
-	d.signatures(
-		signBlock{X: marginLeft, Lead: "Dibuat oleh,", Title: "Petugas", Name: prepared, NoNIP: true},
-		signBlock{X: pageWidth - marginRight - 80, Lead: "Mengetahui,", Title: title, Name: r.Office.HeadName, NIP: r.Office.HeadNIP},
-	)
+	blocks := []signBlock{
+		{X: marginLeft, Lead: "Dibuat oleh,", Title: "Petugas", Name: prepared, NIP: preparedNIP, NoNIP: preparedNIP == ""},
+		{X: pageWidth - marginRight - signWidth, Lead: "Mengetahui,", Title: title, Name: r.Office.HeadName, NIP: r.Office.HeadNIP},
+	}
+	// the place and date the report is signed on ("Singkawang, 2 Desember 2026")
+	signedOn := Date(r.PrintedAt, loc)
+	if r.Office.Place != "" {
+		signedOn = r.Office.Place + ", " + signedOn
+	}
+	const gap = 8.0
+	tail := gap + 6 + d.signaturesHeight(blocks...)
+
+	summary := r.Summary
+	if summary == "" {
+		summary = "Belum ada: ringkasan ditulis pada langkah 9 saat kasus ditutup."
+	}
+	// the heading and the summary's first lines stay together, and the
+	// summary's last lines with the signatures: no page holds only the
+	// signature block
+	d.font("", 10)
+	first := min(len(d.SplitText(summary, textWidth-6)), 3)
+	d.ensureSpace(2 + 6 + float64(first)*lh)
+	heading("E. Ringkasan penanganan")
+	d.keepWithEnd(summary, "J", 6, lh, 3, tail)
+	d.Ln(gap)
+	d.font("", 11)
+	d.CellFormat(textWidth, 6, signedOn, "", 1, "R", false, 0, "")
+	d.signatures(blocks...)
 	return d.output()
 }

@@ -19,6 +19,8 @@ var titles = map[Kind]string{
 	KindSLAOverdue:          "Kasus melewati batas waktu layanan",
 	KindSLAEscalation:       "Eskalasi: kasus melewati batas waktu layanan",
 	KindReferralUnanswered:  "Rujukan belum dijawab",
+	KindDispositionWaiting:  "Kasus menunggu disposisi",
+	KindDispositionReminder: "Disposisi belum diberikan",
 }
 
 // Title is a short heading for a kind (mail subject, console list).
@@ -53,6 +55,10 @@ func (r Reminder) Message(loc *time.Location) string {
 		return fmt.Sprintf("Eskalasi: kasus %s melewati batas waktu layanan sejak %s dan belum selesai. Periksa penanganannya bersama petugas.", n, FormatTime(r.Deadline, loc))
 	case KindReferralUnanswered:
 		return fmt.Sprintf("Rujukan untuk kasus %s yang dikirim %s belum dijawab lembaga tujuan setelah %d hari. Hubungi lembaga tersebut.", n, FormatDate(r.Deadline, loc), r.DaysWaiting)
+	case KindDispositionWaiting:
+		return fmt.Sprintf("Kasus %s sudah diidentifikasi lengkap dan menunggu disposisi tindak lanjut (langkah %d) dari kepala/penyelia.", n, r.Step)
+	case KindDispositionReminder:
+		return fmt.Sprintf("Kasus %s masih menunggu disposisi tindak lanjut (langkah %d) sejak %s. Penanganan tidak dapat berlanjut sebelum disposisi diberikan.", n, r.Step, FormatTime(r.Deadline.Add(-DispositionReminderAfter), loc))
 	}
 	return "Ada pengingat untuk kasus " + n + "."
 }

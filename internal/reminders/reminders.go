@@ -1,7 +1,8 @@
 // Package reminders decides which reminders a case is due for at a given
 // moment: the crisis alert for a new online complaint, the missed first
 // response, the 7-day service standard (two days before, on the due day,
-// every day while overdue, escalation) and unanswered referrals.
+// every day while overdue, escalation), unanswered referrals, and a case
+// waiting for the supervisors' disposition.
 //
 // It is plain Go with no database: the caller passes a snapshot of a case,
 // the time and the office's time zone, and gets reminders, each with a
@@ -26,12 +27,15 @@ const (
 	KindSLAOverdue          Kind = "sla_overdue"
 	KindSLAEscalation       Kind = "sla_escalation"
 	KindReferralUnanswered  Kind = "referral_unanswered"
+	KindDispositionWaiting  Kind = "disposition_waiting"
+	KindDispositionReminder Kind = "disposition_reminder"
 )
 
 // Kinds lists every kind, for the collection's select field and templates.
 var Kinds = []Kind{
 	KindNewComplaint, KindNewEmergency, KindFirstResponseMissed, KindSLADueSoon,
 	KindSLADueToday, KindSLAOverdue, KindSLAEscalation, KindReferralUnanswered,
+	KindDispositionWaiting, KindDispositionReminder,
 }
 
 // Audience is who receives a reminder; the caller resolves it to staff.
@@ -59,6 +63,9 @@ const (
 	// process stopped right after saving it) is still announced by a sweep
 	// within this time; later, the missed-first-response rule takes over.
 	NewComplaintCatchUp = 24 * time.Hour
+	// DispositionReminderAfter: a case still waiting for the supervisors'
+	// step this long after it reached it is reminded of once.
+	DispositionReminderAfter = 24 * time.Hour
 )
 
 // Case statuses and channels the rules look at.
@@ -88,6 +95,12 @@ type Case struct {
 	DueAt              time.Time
 	ClosedAt           time.Time
 	Referrals          []Referral
+	// AwaitingStep is the next step when only supervisors may record it
+	// (the disposition, step 7), and AwaitingSince the moment the case
+	// came to wait for it; zero when the case waits for nobody in
+	// particular.
+	AwaitingStep  int
+	AwaitingSince time.Time
 }
 
 // Open reports whether the case is still being handled.
@@ -122,10 +135,13 @@ type Reminder struct {
 	Deadline time.Time
 	// DaysLeft is the number of office days until the due day (due soon),
 	// DaysLate the office days since it (overdue), DaysWaiting the office
-	// days since a referral was sent.
+	// days since a referral was sent or since a case waits for the
+	// disposition.
 	DaysLeft, DaysLate, DaysWaiting int
 	// Day is the office day (YYYY-MM-DD) the reminder belongs to.
 	Day string
+	// Step is the step a case waits for (disposition reminders).
+	Step int
 }
 
 // NewComplaint is the alert for a complaint that has just been submitted
@@ -207,7 +223,29 @@ func Due(c Case, now time.Time, loc *time.Location) []Reminder {
 		r.Key, r.Kind, r.Referral, r.Deadline, r.DaysWaiting = "referral_unanswered:"+ref.ID, KindReferralUnanswered, ref.ID, ref.SentAt, waiting
 		out = append(out, toAssignee(r, c))
 	}
+
+	out = append(out, Disposition(c, now, loc)...)
 	return out
+}
+
+// Disposition is what a case waiting for the supervisors' step (step 7,
+// the disposition: step 6 is done and only supervisors may record the
+// next) is due for: every active supervisor hears of it at once, and once
+// more if it still waits DispositionReminderAfter later. Nothing else
+// moves the case meanwhile, so nobody must miss it.
+func Disposition(c Case, now time.Time, loc *time.Location) []Reminder {
+	if !c.Open() || c.AwaitingStep == 0 || c.AwaitingSince.IsZero() || now.Before(c.AwaitingSince) {
+		return nil
+	}
+	r := Reminder{CaseID: c.ID, Number: c.Number, Emergency: c.Emergency(), Day: Day(now, loc), To: Supervisors,
+		Step: c.AwaitingStep, Deadline: c.AwaitingSince.Add(DispositionReminderAfter)}
+	if now.Sub(c.AwaitingSince) < DispositionReminderAfter {
+		r.Key, r.Kind = "disposition_waiting:"+c.ID, KindDispositionWaiting
+		return []Reminder{r}
+	}
+	r.Key, r.Kind = "disposition_reminder:"+c.ID, KindDispositionReminder
+	r.DaysWaiting = max(1, days(civil(c.AwaitingSince, loc), civil(now, loc)))
+	return []Reminder{r}
 }
 
 // toAssignee sends r to the assigned officer, or to the supervisors while
@@ -223,7 +261,9 @@ func toAssignee(r Reminder, c Case) Reminder {
 
 // Window is the superset of cases a sweep must read at now: every case Due
 // can return a reminder for matches it, so indexed range queries on these
-// bounds find all of them and (almost) nothing else.
+// bounds find all of them and (almost) nothing else. (The cases waiting for
+// the supervisors' step are few at any time; the sweep reads them all, by
+// step rather than by time.)
 type Window struct {
 	// NewSince: online complaints created after it (new-complaint catch-up).
 	NewSince time.Time

@@ -247,3 +247,52 @@ func TestMessagesAreIndonesianAndNameOnlyTheCase(t *testing.T) {
 		}
 	}
 }
+
+// A case whose step 6 was done at 14:00 WIB on 1 December waits for the
+// supervisors' disposition (step 7).
+func dispositionCase() Case {
+	c := slaCase()
+	c.AwaitingStep, c.AwaitingSince = 7, at(2026, 12, 1, 14, 0, 0)
+	c.DueAt = at(2026, 12, 9, 10, 0, 0) // far enough for no SLA reminder
+	return c
+}
+
+func TestDispositionWaitingAtBoundaries(t *testing.T) {
+	c := dispositionCase()
+	check(t, "a second before it waits", Due(c, c.AwaitingSince.Add(-time.Second), wib))
+	check(t, "the moment step 6 is done", Due(c, c.AwaitingSince, wib), "disposition_waiting>supervisors disposition_waiting:c1")
+	check(t, "across midnight WIB", Due(c, at(2026, 12, 2, 0, 30, 0), wib), "disposition_waiting>supervisors disposition_waiting:c1")
+	check(t, "a day less a second", Due(c, c.AwaitingSince.Add(24*time.Hour-time.Second), wib), "disposition_waiting>supervisors disposition_waiting:c1")
+	check(t, "a day later: the reminder", Due(c, c.AwaitingSince.Add(24*time.Hour), wib), "disposition_reminder>supervisors disposition_reminder:c1")
+	// one reminder, however long it waits (the SLA reminders take over)
+	later := Due(c, at(2026, 12, 4, 8, 0, 0), wib)
+	check(t, "three days later", later, "disposition_reminder>supervisors disposition_reminder:c1")
+	if r := later[0]; r.DaysWaiting != 3 || r.Step != 7 {
+		t.Errorf("reminder %+v", r)
+	}
+	// the assigned officer does not receive it: only supervisors may act,
+	// while the service standard's reminders still go to the officer
+	check(t, "due soon meanwhile", Due(c, at(2026, 12, 7, 8, 0, 0), wib),
+		"disposition_reminder>supervisors disposition_reminder:c1", "sla_due_soon>assignee:o1 sla_due_soon:c1")
+
+	done := c
+	done.AwaitingStep, done.AwaitingSince = 0, time.Time{}
+	check(t, "disposition given", Due(done, at(2026, 12, 2, 8, 0, 0), wib))
+	closed := c
+	closed.Status, closed.ClosedAt = "withdrawn", at(2026, 12, 1, 15, 0, 0)
+	check(t, "withdrawn while waiting", Due(closed, at(2026, 12, 2, 15, 0, 0), wib))
+}
+
+func TestDispositionMessages(t *testing.T) {
+	c := dispositionCase()
+	waiting := Due(c, c.AwaitingSince, wib)[0].Message(wib)
+	reminder := Due(c, at(2026, 12, 3, 8, 0, 0), wib)[0].Message(wib)
+	for msg, want := range map[string]string{
+		waiting:  "Kasus SKW-2026-0007 sudah diidentifikasi lengkap dan menunggu disposisi tindak lanjut (langkah 7) dari kepala/penyelia.",
+		reminder: "Kasus SKW-2026-0007 masih menunggu disposisi tindak lanjut (langkah 7) sejak 1 Desember 2026 pukul 14.00 WIB.",
+	} {
+		if !strings.HasPrefix(msg, want) {
+			t.Errorf("message %q, want it to start %q", msg, want)
+		}
+	}
+}

@@ -177,7 +177,12 @@ function stepForm(step) {
     else notes.removeAttribute('aria-required');
     if (fs) fs.update();
   };
-  fs = new FieldSet(step.fields || [], { prefix: 's-', boolStyle: 'yesno', outcome: chosen, onChange: () => sync() });
+  const prefill = fromCase(step);
+  fs = new FieldSet(step.fields || [], { prefix: 's-', boolStyle: 'yesno', outcome: chosen, onChange: () => sync(), values: prefill });
+  if (Object.keys(prefill).length) {
+    form.append(el('p', { class: 'notice prefilled', id: 'step-prefilled' },
+      'Sebagian isian sudah diisi dari data pengaduan. Periksa bersama korban dan ubah bila perlu.'));
+  }
 
   if (conditional) form.append(fs.root, outcomeBox);
   else form.append(outcomeBox, fs.root);
@@ -216,6 +221,31 @@ function stepForm(step) {
     showStepErrors(fs, radios, outcomeErr, notes, notesErr, summary, fields, r.message, r.status === 409);
   });
   return form;
+}
+
+// fromCase is what a step's form starts with: the fields the step copies
+// onto the case (step 6: violence types, perpetrator relation, place) as
+// the complaint already holds them. The officer confirms or corrects them.
+function fromCase(step) {
+  const c = current.rec;
+  const names = new Set();
+  for (const o of step.outcomes || []) {
+    for (const e of o.effects || []) {
+      const [name, list] = e.split(':');
+      if (name === 'copy_to_case' && list) for (const f of list.split(',')) names.add(f.trim());
+    }
+  }
+  const out = {};
+  for (const f of step.fields || []) {
+    const v = c[f.name];
+    if (!names.has(f.name) || v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) continue;
+    const known = new Set((f.options || []).map((o) => o.code));
+    if (f.type === 'multiselect' && Array.isArray(v)) {
+      const kept = v.filter((x) => !known.size || known.has(x));
+      if (kept.length) out[f.name] = kept;
+    } else if (!known.size || known.has(v)) out[f.name] = v;
+  }
+  return out;
 }
 
 // suggestOrder offers the referral priority table's order (the referral

@@ -15,6 +15,8 @@ const KIND_LABELS = {
   sla_overdue: 'Lewat tenggat',
   sla_escalation: 'Eskalasi tenggat',
   referral_unanswered: 'Rujukan belum dijawab',
+  disposition_waiting: 'Menunggu disposisi',
+  disposition_reminder: 'Disposisi belum diberikan',
 };
 const URGENT_KINDS = new Set(['new_emergency', 'first_response_missed', 'sla_overdue', 'sla_escalation']);
 const NOTE_FIELDS = 'id,recipient,complaint,kind,message,read,created';

@@ -6,10 +6,20 @@
 // page/perPage and skipTotal=1.
 import { get, q, pbDate, me, isSupervisor, verifySession } from './api.js';
 import { $, el, setError, LABELS, OPEN_STATUSES, DUE_SOON_MS, clock, fmtDateTime, urgencyBadge, clockBadge, badge, showMessage, announce } from './ui.js';
-import { stepDef, lastStep, staffName, activeStaff, formFields } from './state.js';
+import { steps, stepDef, lastStep, staffName, activeStaff, formFields } from './state.js';
 
 export const PER_PAGE = 25;
 const FIELDS = 'id,number,urgency,status,current_step,due_at,first_response_due_at,first_response_at,closed_at,assigned_to,victim_name,victim_district,created';
+
+// The status filter's extra choice: open cases waiting for the supervisors'
+// step (step 7, the disposition), which nobody else can record.
+const AWAITING_DISPOSITION = 'awaiting_disposition';
+
+// supervisorStep is the first step only supervisors may record (0: none).
+export function supervisorStep() {
+  const s = steps().find((x) => (x.roles || []).length === 1 && x.roles[0] === 'supervisor');
+  return s ? s.number : 0;
+}
 
 let state = null; // {gen, tiers, index, rows}
 let gen = 0;
@@ -53,6 +63,7 @@ function filterClause() {
   else if (who) parts.push(`assigned_to = ${q(who)}`);
   const district = $('#q-district').value;
   if (district) parts.push(`victim_district = ${q(district)}`);
+  if ($('#q-status').value === AWAITING_DISPOSITION) parts.push(`current_step = ${supervisorStep() - 1}`);
   const text = $('#q-search').value.trim().replace(/%/g, '');
   if (text) {
     const t = q(text);
@@ -72,13 +83,14 @@ export function initQueue() {
   }
   who.replaceChildren(...opts);
   const status = $('#q-status');
-  status.replaceChildren(
+  status.replaceChildren(...[
     el('option', { value: 'open' }, 'Semua kasus terbuka'),
+    supervisorStep() ? el('option', { value: AWAITING_DISPOSITION }, 'Menunggu disposisi') : null,
     ...OPEN_STATUSES.map((s) => el('option', { value: s }, LABELS.status[s])),
     el('option', { value: 'closed' }, LABELS.status.closed),
     el('option', { value: 'withdrawn' }, LABELS.status.withdrawn),
     el('option', { value: 'all' }, 'Semua status'),
-  );
+  ].filter(Boolean));
   const district = $('#q-district');
   const field = formFields().find((f) => f.name === 'victim_district');
   district.replaceChildren(el('option', { value: '' }, 'Semua kecamatan'),
@@ -137,9 +149,11 @@ const RANK_TIERS = [
 function serverParams() {
   const who = $('#q-assignee').value;
   const scope = who === 'mine' || who === 'unassigned' ? who : '';
+  const status = $('#q-status').value;
+  const waiting = status === AWAITING_DISPOSITION;
   return {
     scope, assignee: scope ? '' : who,
-    status: $('#q-status').value, district: $('#q-district').value, q: $('#q-search').value.trim(),
+    status: waiting ? 'open' : status, waiting: waiting ? 'disposition' : '', district: $('#q-district').value, q: $('#q-search').value.trim(),
   };
 }
 
@@ -158,7 +172,8 @@ export async function reloadQueue({ focus = false } = {}) {
     state = { gen, now, mode: 'server', params: p, archive, page: 1, done: false, rows: 0, items: [] };
   } else {
     const extra = filterClause();
-    const list = tiers(now, $('#q-status').value).map((t) => ({ ...t, filter: extra ? `${t.filter} && ${extra}` : t.filter, page: 1 }));
+    const st = $('#q-status').value;
+    const list = tiers(now, st === AWAITING_DISPOSITION ? 'open' : st).map((t) => ({ ...t, filter: extra ? `${t.filter} && ${extra}` : t.filter, page: 1 }));
     state = { gen, now, mode: 'list', tiers: list, index: 0, rows: 0, items: [] };
   }
   $('#queue-list').replaceChildren();
@@ -278,8 +293,10 @@ function row(c, tier) {
   const next = stepDef(done + 1);
   const info = clock(c);
   const open = OPEN_STATUSES.includes(c.status);
+  const waiting = open && next && next.number === supervisorStep();
   const status = c.status === 'awaiting_requirements' ? badge(LABELS.status[c.status], 'soon')
-    : open ? null : badge(LABELS.status[c.status] || c.status, 'muted');
+    : waiting ? badge('Menunggu disposisi', 'soon')
+      : open ? null : badge(LABELS.status[c.status] || c.status, 'muted');
   return el('li', { class: `qrow qrow-${tier}${c.urgency === 'emergency' ? ' qrow-emergency' : ''}`, 'data-id': c.id, 'data-number': c.number, 'data-tier': tier },
     el('div', { class: 'qhead' },
       el('a', { class: 'qlink', href: `#/kasus/${c.id}` }, el('span', { class: 'qnum' }, c.number), ' ', el('span', { class: 'qname' }, c.victim_name || 'Tanpa nama')),

@@ -2,7 +2,11 @@
 // the institutions of each type, the case's referrals with their status
 // changes (draft → sent → accepted | declined, accepted → completed, revoked
 // from draft or sent), a form for a new draft, and the referral letters as
-// PDF downloads. Consent is confirmed at the moment of sending.
+// PDF downloads. Consent is confirmed at the moment of sending. The page
+// says what still keeps a letter from being sent (the head of office in the
+// profile, an institution's address, telephone or confirmation) and how a
+// sent letter goes out: mailed to the institution, or to be printed and
+// handed over.
 import { api, get, q, download } from './api.js';
 import { el, setError, fmtDateTime, busy, showMessage, badge, announce } from './ui.js';
 import { ctx } from './state.js';
@@ -46,15 +50,57 @@ function typeLabels() {
   return out;
 }
 
+// institutionGaps is what an institution lacks before a letter can be
+// addressed to it, as the server checks it.
+export function institutionGaps(i) {
+  if (!i) return [];
+  const out = [];
+  if (!(i.address || '').trim()) out.push('alamat');
+  if (!(i.phone || '').trim()) out.push('telepon');
+  if (!i.confirmed) out.push('konfirmasi data oleh kantor');
+  return out;
+}
+
+function gapsText(i) {
+  const g = institutionGaps(i);
+  return g.length ? `Surat ke ${i.name} belum dapat dikirim: belum ada ${g.join(', ')}. Minta penyelia atau administrator sistem melengkapi daftar lembaga rujukan.` : '';
+}
+
+// deliveryText says how a sent letter goes (or went) out.
+export function deliveryText(r, inst) {
+  const name = inst ? inst.name : 'lembaga tujuan';
+  const print = 'unduh surat, cetak, tandatangani, lalu serahkan langsung ke lembaga.';
+  switch (r.letter_delivery) {
+    case 'emailed': return `Surat dikirim lewat e-mail ke ${r.letter_emailed_to} (lampiran PDF), ${fmtDateTime(r.letter_emailed_at)}.`;
+    case 'email_failed': return `E-mail ke ${r.letter_emailed_to} gagal terkirim (${r.letter_email_error || 'server e-mail menolak'}). Kirim ulang e-mail, atau ${print}`;
+    case 'no_email': return `${name} tidak memiliki alamat e-mail: ${print}`;
+    case 'no_mail_server': return `Pengiriman e-mail belum diatur di server: ${print}`;
+    default: break;
+  }
+  if (r.letter_emailed_to) return `Surat belum terkirim lewat e-mail ke ${r.letter_emailed_to}. Kirim ulang e-mail, atau ${print}`;
+  return `Surat tidak dikirim lewat e-mail: ${print}`;
+}
+
+const DELIVERY_KIND = { emailed: 'ok', email_failed: 'alert' };
+
 export async function renderReferrals(box, kase, { open, reload }) {
   box.replaceChildren(el('h2', { id: 'referrals-title' }, 'Rujukan'), el('p', { class: 'muted', role: 'status' }, 'Memuat rujukan…'));
-  const [refs, recs, inst] = await Promise.all([
+  const [refs, recs, inst, office] = await Promise.all([
     get('/api/collections/referrals/records', { filter: `complaint = ${q(kase.id)}`, sort: 'created,id', perPage: 100, skipTotal: 1, expand: 'institution' }),
     open ? get(`/api/complaints/${encodeURIComponent(kase.id)}/referral-recommendations`) : Promise.resolve({ ok: false }),
     open ? get('/api/collections/referral_institutions/records', { filter: 'active = true', sort: 'type,name', perPage: 500, skipTotal: 1 }) : Promise.resolve({ ok: false }),
+    open ? get('/api/collections/office/records', { perPage: 1, skipTotal: 1, fields: 'head_name,head_title,head_nip' }) : Promise.resolve({ ok: false }),
   ]);
   const msg = el('div', { id: 'referral-message', role: 'status', tabindex: '-1', hidden: true });
   const parts = [el('h2', { id: 'referrals-title' }, 'Rujukan'), msg];
+  const head = office.ok && office.data.items && office.data.items[0];
+  if (head) {
+    const missing = [['head_name', 'nama'], ['head_title', 'jabatan'], ['head_nip', 'NIP']].filter(([k]) => !(head[k] || '').trim()).map(([, w]) => w);
+    if (missing.length) {
+      parts.push(el('p', { class: 'notice', id: 'letters-not-ready' },
+        `Surat rujukan belum dapat dikirim: ${missing.join(', ')} kepala kantor yang menandatangani surat belum diisi di profil kantor. Minta penyelia atau administrator sistem mengisinya.`));
+    }
+  }
   if (!refs.ok) {
     parts.push(el('p', { class: 'alert' }, refs.message));
     box.replaceChildren(...parts);
@@ -92,6 +138,7 @@ function recommendations(data, form) {
     el('ol', { class: 'recs' }, list.map((x) => el('li', { 'data-type': x.type },
       el('strong', null, x.label || x.type), x.reason ? el('p', { class: 'help' }, x.reason) : null,
       (x.institutions || []).length ? el('ul', null, x.institutions.map((i) => el('li', null, i.name, ' ',
+        (i.missing || []).length ? el('span', { class: 'muted' }, '(data belum lengkap) ') : null,
         el('button', { type: 'button', class: 'linklike', 'aria-label': `Pilih ${i.name} sebagai lembaga tujuan`, onclick: () => pick(i) }, 'Pilih')))) : null))));
 }
 
@@ -106,6 +153,12 @@ function referralItem(r, kase, msg, reload) {
     r.responded_at ? el('p', { class: 'muted' }, 'Dijawab ', fmtDateTime(r.responded_at)) : null,
     r.response_note ? el('p', null, 'Jawaban lembaga: ', r.response_note) : null,
     r.closing_note ? el('p', null, 'Catatan: ', r.closing_note) : null);
+  const sent = ['sent', 'accepted', 'declined', 'completed'].includes(r.status);
+  if (sent) {
+    li.append(el('p', { class: `delivery ${DELIVERY_KIND[r.letter_delivery] || 'notice'}`, id: `ref-${r.id}-delivery` }, deliveryText(r, inst)));
+  } else if (r.status === 'draft' && gapsText(inst)) {
+    li.append(el('p', { class: 'notice', id: `ref-${r.id}-gaps` }, gapsText(inst)));
+  }
   const actions = el('div', { class: 'actions' });
   const letter = el('button', { type: 'button', class: 'btn btn-small btn-plain', id: `letter-${r.id}` },
     r.status === 'draft' ? 'Pratinjau surat (PDF)' : 'Unduh surat rujukan (PDF)');
@@ -115,6 +168,16 @@ function referralItem(r, kase, msg, reload) {
     announce(res.ok ? 'Surat rujukan diunduh.' : res.message);
   });
   actions.append(letter);
+  if (sent && (r.letter_delivery === 'email_failed' || (!r.letter_delivery && r.letter_emailed_to))) {
+    const again = el('button', { type: 'button', class: 'btn btn-small btn-plain', id: `ref-${r.id}-email` }, 'Kirim ulang e-mail');
+    again.addEventListener('click', async () => {
+      const res = await busy(again, 'Mengirim…', () => api('POST', `/api/referrals/${encodeURIComponent(r.id)}/letter/email`));
+      if (res.ok) return done(reload, deliveryText({ ...r, ...res.data }, inst), `ref-${r.id}`);
+      showMessage(msg, res.fields['institution.email'] || res.message, 'alert');
+      announce(res.fields['institution.email'] || res.message);
+    });
+    actions.append(' ', again);
+  }
   if (['closed', 'withdrawn'].includes(kase.status)) {
     li.append(actions);
     return li;
@@ -148,8 +211,14 @@ function moveForm(li, r, m, reload) {
     controls.consent_by.value = r.consent_by || '';
     controls.consent_name = el('input', { type: 'text', id: `${pid}-consent_name`, maxlength: 100, 'aria-describedby': `err-${pid}-consent_name` });
     controls.consent_name.value = r.consent_name || '';
+    const inst = (r.expand && r.expand.institution) || null;
+    const email = inst && (inst.email || '').trim();
     fields.push(
-      el('p', { class: 'help' }, 'Rujukan hanya dikirim dengan persetujuan korban, atau orang tua/wali bila korban anak. Nomor surat diberikan saat dikirim.'),
+      el('p', { class: 'help' }, 'Rujukan hanya dikirim dengan persetujuan korban, atau orang tua/wali bila korban anak. Nomor surat diberikan saat dikirim, dan surat yang dikirim disimpan tanpa berubah lagi.'),
+      // what keeps the letter back, or else how it will go out
+      gapsText(inst) ? el('p', { class: 'notice', id: `${pid}-gaps` }, gapsText(inst)) : el('p', { class: 'help', id: `${pid}-how` }, email
+        ? `Surat dikirim otomatis ke ${email} sebagai lampiran PDF bila pengiriman e-mail sudah diatur; bila tidak, surat dicetak dan diserahkan langsung.`
+        : `${inst ? inst.name : 'Lembaga ini'} tidak memiliki alamat e-mail: setelah dikirim, unduh surat, cetak, tandatangani, lalu serahkan langsung.`),
       el('div', { class: 'field field-bool' }, el('div', { class: 'check' }, controls.consent,
         el('label', { for: controls.consent.id }, 'Korban (atau orang tua/wali) menyetujui rujukan ini')), errEl('consent')),
       el('div', { class: 'field' }, el('label', { for: controls.consent_by.id }, 'Persetujuan diberikan oleh'), controls.consent_by, errEl('consent_by')),
@@ -185,7 +254,11 @@ function moveForm(li, r, m, reload) {
       if (v) body[m.note] = v;
     }
     const res = await busy(ok, 'Menyimpan…', () => api('PATCH', `/api/collections/referrals/records/${encodeURIComponent(r.id)}`, { body }));
-    if (res.ok) return done(reload, `Status rujukan: ${STATUS[m.to]}.${res.data && res.data.letter_number && m.to === 'sent' ? ` Nomor surat ${res.data.letter_number}.` : ''}`, `ref-${r.id}`);
+    if (res.ok) {
+      const inst = (r.expand && r.expand.institution) || null;
+      const sentText = m.to === 'sent' && res.data ? ` Nomor surat ${res.data.letter_number}. ${deliveryText(res.data, inst)}` : '';
+      return done(reload, `Status rujukan: ${STATUS[m.to]}.${sentText}`, `ref-${r.id}`);
+    }
     let first = null;
     const rest = [];
     for (const [k, v] of Object.entries(res.fields)) {
@@ -207,9 +280,19 @@ function newReferralForm(kase, inst, priority, reload) {
     el('label', { for: id }, label, required ? el('span', { class: 'req' }, 'wajib') : null),
     help ? el('p', { class: 'help', id: `help-${id}` }, help) : null, control,
     el('p', { class: 'error', id: `err-${id}`, hidden: true }));
-  const institution = el('select', { id: 'rf-institution', 'aria-required': 'true', 'aria-describedby': 'err-rf-institution' },
+  const institution = el('select', { id: 'rf-institution', 'aria-required': 'true', 'aria-describedby': 'rf-institution-state err-rf-institution' },
     el('option', { value: '' }, 'Pilih lembaga…'),
-    Object.entries(byType).map(([t, list]) => el('optgroup', { label: labels[t] || t }, list.map((i) => el('option', { value: i.id }, i.name)))));
+    Object.entries(byType).map(([t, list]) => el('optgroup', { label: labels[t] || t },
+      list.map((i) => el('option', { value: i.id }, institutionGaps(i).length ? `${i.name} (data belum lengkap)` : i.name)))));
+  // what the chosen institution means for the letter: not sendable yet, mailed, or printed
+  const state = el('p', { class: 'help', id: 'rf-institution-state', 'aria-live': 'polite' });
+  const describe = () => {
+    const i = inst.find((x) => x.id === institution.value);
+    state.className = i && institutionGaps(i).length ? 'notice' : 'help';
+    state.textContent = !i ? '' : gapsText(i) || (i.email ? `Surat dapat dikirim lewat e-mail ke ${i.email}.` : `${i.name} tidak memiliki alamat e-mail: surat dicetak dan diserahkan langsung.`);
+    state.hidden = !i;
+  };
+  institution.addEventListener('change', describe);
   const services = el('textarea', { id: 'rf-services', rows: 3, maxlength: 2000, 'aria-required': 'true', 'aria-describedby': 'help-rf-services err-rf-services' });
   const reason = el('textarea', { id: 'rf-reason', rows: 3, maxlength: 2000, 'aria-describedby': 'err-rf-reason' });
   const summary = el('div', { role: 'alert', hidden: true, id: 'rf-summary', tabindex: '-1' });
@@ -217,10 +300,11 @@ function newReferralForm(kase, inst, priority, reload) {
   const controls = { institution, services, reason };
   const form = el('form', { id: 'referral-form', novalidate: true, autocomplete: 'off', 'aria-labelledby': 'rf-title' },
     el('h3', { id: 'rf-title' }, 'Rujukan baru'),
-    field('rf-institution', 'Lembaga tujuan', institution, true),
+    field('rf-institution', 'Lembaga tujuan', institution, true), state,
     field('rf-services', 'Layanan yang dimohonkan', services, true, 'Misalnya: visum et repertum dan perawatan luka.'),
     field('rf-reason', 'Alasan rujukan', reason, false),
     summary, el('div', { class: 'actions' }, submit));
+  describe();
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     for (const [k, c] of Object.entries(controls)) setError([c], form.querySelector(`#err-rf-${k}`), '');

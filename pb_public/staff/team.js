@@ -52,7 +52,7 @@ export async function loadTeam() {
   const link = (label, assignee) => el('a', { href: '#/antrean', onclick: () => presetQueue({ assignee, status: 'open' }) }, label);
   body.replaceChildren(
     ...rows.map(({ s, n, u }) => el('tr', { 'data-staff': s.id },
-      el('th', { scope: 'row' }, link(s.name, s.id)),
+      el('th', { scope: 'row' }, link(s.name, s.id), el('span', { class: 'team-role' }, LABELS.role[s.role] || s.role)),
       el('td', null, LABELS.role[s.role] || s.role),
       el('td', { class: 'num' }, num(n)),
       el('td', { class: u ? 'num hot' : 'num' }, num(u)))),
