@@ -22,6 +22,9 @@ func TestConsoleSignInSafeguards(t *testing.T) {
 	b := openConsole(t, base)
 	b.expectMissingFeatures(h)
 	b.expectFailedLoad(base + "/api/collections/staff/auth-with-password") // the wrong passwords are the point
+	// signing out closes the live channel; a subscription sent at that moment
+	// finds its connection gone (404), which is what signing out means
+	b.expectFailedLoad(base + "/api/realtime")
 
 	// six wrong passwords lock the account, and the console says so
 	b.open("/staff/")

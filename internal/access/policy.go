@@ -198,6 +198,7 @@ func teduhCollections() []*Collection {
 			Read:       staffRead(AllFields),
 			Query:      staffRead("id", "complaint", "institution", "status", "priority", "letter_number", "sent_at", "responded_at", "created", "updated"),
 			Expand:     staffRead("institution"),
+			Files:      []string{"letter_file"},
 			Live:       Staff,
 			LiveFields: []string{"id", "collectionId", "collectionName", "complaint", "institution", "status", "letter_number", "created", "updated"},
 		},
@@ -219,7 +220,7 @@ func teduhCollections() []*Collection {
 		{
 			Name: "staff",
 			Read: staffRead("id", "collectionId", "collectionName", "email", "emailVisibility", "verified", "name", "role",
-				"phone", "active", "created", "updated"),
+				"phone", "nip", "active", "created", "updated"),
 			Query: staffRead("id", "name", "role", "active", "created"),
 		},
 		{

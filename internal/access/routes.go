@@ -169,6 +169,7 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/complaints/{id}/referral-recommendations", StaffOnly, Plain),
 	pb("GET", "/api/complaints/{id}/report.pdf", StaffOnly, Plain),
 	pb("GET", "/api/referrals/{id}/letter.pdf", StaffOnly, Plain),
+	pb("POST", "/api/referrals/{id}/letter/email", StaffOnly, Plain),
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
 }
 
