@@ -2,7 +2,7 @@
 // applies its conditions live, helps with the same rules the server checks,
 // submits as multipart, and shows the service standard and feedback form.
 // The server decides what is valid; the checks here only help earlier.
-import { $, el, MSG, initPage, getJSON, request, problem, setError, showSummary, emergencyLinks } from './common.js';
+import { $, el, MSG, initPage, getJSON, inPage, request, problem, setError, showSummary, emergencyLinks } from './common.js';
 
 const form = $('#complaint-form');
 const fields = []; // {def, wrap, controls, err, counter, shown, required, reqMark, label}
@@ -430,7 +430,10 @@ function bind() {
 }
 
 bind();
-const pendingForm = fetchForm(); // in parallel with the office profile: slow links
+// the definition comes in the page; without it, it is fetched in parallel
+// with the office profile (slow links)
+const formInPage = inPage('teduh-form');
+const pendingForm = formInPage ? Promise.resolve({ status: 200, data: formInPage }) : fetchForm();
 initPage().then((o) => {
   office = o;
   renderService(o);
