@@ -75,6 +75,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 		NumberPrefixKey: "code",
 	}}
 	t.intake.t = t
+	app.Store().Set(teduhStoreKey, t) // for ServePages
 
 	// --- security: response headers, staff sign-in -------------------------
 	app.OnServe().BindFunc(t.bindSecurityHeaders)
@@ -93,7 +94,8 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- referrals and documents -------------------------------------------
 	t.bindReferrals()
 
-	// --- public intake and definitions API ---------------------------------
+	// --- public intake and definitions API; compressed answers --------------
+	app.OnServe().BindFunc(t.bindCompression)
 	app.OnServe().BindFunc(t.bindPublicRoutes)
 	app.OnServe().BindFunc(t.bindStaffRoutes)
 
@@ -103,6 +105,10 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- audit trail ---------------------------------------------------------
 	t.bindAudit()
 	t.bindRealtimeGuard()
+
+	// --- system health and start-up notes --------------------------------------
+	app.OnServe().BindFunc(t.bindHealthRoutes)
+	app.OnServe().BindFunc(t.printStartupNotes)
 
 	return t, nil
 }
