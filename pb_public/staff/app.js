@@ -1,5 +1,5 @@
 // The staff console's entry point: sign-in and sign-out, session expiry, the
-// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/notifikasi) and the
+// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/kesehatan, #/notifikasi) and the
 // live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
@@ -10,9 +10,10 @@ import { initQueue, bindQueue, queueShown, caseChanged } from './queue.js';
 import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
+import { loadHealth, clearHealth } from './health.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'loading', 'queue', 'case', 'new', 'team', 'notifications'];
+const VIEWS = ['signin', 'loading', 'queue', 'case', 'new', 'team', 'health', 'notifications'];
 let expiryTimer = 0;
 let verifyTimer = 0;
 let ready = false;
@@ -34,6 +35,7 @@ function signedOutUI(message) {
   stopLive();
   clearContext();
   forgetCase();
+  clearHealth();
   // nothing of a case stays in the page once its reader is gone
   for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
@@ -112,6 +114,7 @@ async function start() {
   $('#app-nav').hidden = false;
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
+  $('#nav-health-item').hidden = !isSupervisor();
   watchExpiry();
   // a token the server stopped accepting (password changed, account
   // deactivated) is noticed within minutes even on a quiet screen
@@ -146,6 +149,12 @@ function route() {
       show('team');
       $('#team-title').focus();
       loadTeam();
+      return;
+    case '#/kesehatan':
+      if (!isSupervisor()) break;
+      show('health');
+      $('#health-title').focus();
+      loadHealth();
       return;
     case '#/notifikasi':
       show('notifications');
