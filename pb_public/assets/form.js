@@ -434,8 +434,10 @@ bind();
 // with the office profile (slow links)
 const formInPage = inPage('teduh-form');
 const pendingForm = formInPage ? Promise.resolve({ status: 200, data: formInPage }) : fetchForm();
-initPage().then((o) => {
+// the form first: the service standard below it waits for the next frame,
+// so a slow phone can be filled in sooner
+initPage().then(async (o) => {
   office = o;
-  renderService(o);
-  return loadForm(pendingForm);
+  await loadForm(pendingForm);
+  requestAnimationFrame(() => setTimeout(() => renderService(o), 0));
 });
