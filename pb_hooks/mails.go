@@ -225,6 +225,8 @@ func (s *ReminderService) sendDigest(c *mailComposer, group []outboxRow, now tim
 // false means somebody else holds it, it has been sent meanwhile, or its
 // pause after a failure has not ended.
 func (s *ReminderService) claimMail(row *outboxRow, now time.Time) (bool, error) {
+	// one statement, RETURNING the count (dbx's builder has no RETURNING):
+	// the attempt number is exact even when sweeps overlap
 	var attempts []int
 	err := s.app.NonconcurrentDB().NewQuery(`UPDATE notifications
 		SET email_lease_until = {:lease}, email_attempts = email_attempts + 1
