@@ -97,7 +97,7 @@ func benchForm(cfg config, bin, dir string, r *report) error {
 	}
 	defer srv.stop()
 
-	runs := max(cfg.runs, 5)
+	runs := max(cfg.runs, 9) // a page load is short and noisy: more runs than the other parts
 	f := &formFigures{runs: runs, started: time.Now(), command: r.command, load: loadAverage()}
 	var loads []formLoad
 	for i := 0; i < runs; i++ {

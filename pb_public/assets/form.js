@@ -58,6 +58,16 @@ function test(c) {
 
 // ---- rendering
 
+// afterPaint runs fn once the browser has drawn what is on screen.
+const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+
+const notFuture = []; // date inputs whose latest date is today
+
+function setDateLimits(tz) {
+  const t = today(tz);
+  for (const c of notFuture) c.max = t;
+}
+
 function renderField(d, tz) {
   const id = 'f-' + d.name;
   const helpId = 'help-' + d.name;
@@ -93,7 +103,10 @@ function renderField(d, tz) {
     } else if (d.type === 'select') {
       c = el('select', a, el('option', { value: '' }, 'Pilih…'), (d.options || []).map((o) => el('option', { value: o.code }, o.label)));
     } else if (d.type === 'date') {
-      c = el('input', { ...a, type: 'date', min: d.min_date, max: d.not_future ? today(tz) : d.max_date });
+      // "not after today" is set after the first paint (afterPaint): the
+      // date library's first use costs a slow phone a noticeable moment
+      c = el('input', { ...a, type: 'date', min: d.min_date, max: d.not_future ? null : d.max_date });
+      if (d.not_future) notFuture.push(c);
     } else if (d.type === 'file') {
       c = el('input', { ...a, type: 'file', accept: (d.accept || []).join(',') });
     } else if (d.type === 'phone') {
@@ -127,6 +140,7 @@ function render(def, tz) {
   const box = $('#form-fields');
   box.replaceChildren();
   fields.length = 0;
+  notFuture.length = 0;
   for (const s of def.sections || []) {
     const sid = 'section-' + s.id;
     const fs = el('fieldset', { class: 'section', id: sid }, el('legend', null, s.title),
@@ -403,6 +417,7 @@ async function loadForm(pending) {
   }
   render(res.data, office && office.timezone);
   form.hidden = false;
+  afterPaint(() => setDateLimits(office && office.timezone));
 }
 
 function bind() {
@@ -439,5 +454,5 @@ const pendingForm = formInPage ? Promise.resolve({ status: 200, data: formInPage
 initPage().then(async (o) => {
   office = o;
   await loadForm(pendingForm);
-  requestAnimationFrame(() => setTimeout(() => renderService(o), 0));
+  afterPaint(() => renderService(o));
 });
