@@ -306,12 +306,15 @@ scripts arrive gzip-compressed, and the page carries the office profile and the 
 definition as JSON blocks (the same answers as GET /api/public/office and
 GET /api/public/forms/complaint), so no API request stands between the page and the form;
 common.js is announced with modulepreload, so it loads beside form.js instead of after it;
-and the form is drawn before the service standard below it. What is left is two round
+the form is drawn before the service standard below it, and the date fields get their
+"not after today" limit after the first paint (a CPU profile of these runs showed the first
+use of Intl.DateTimeFormat, which computes today in the office's time zone, at some 80 ms
+on the slowed CPU, in the middle of drawing the form). What is left is two round
 trips (the page, then its stylesheet and two scripts in parallel) and some 20 KB at
 50 KB/s: the row without CPU slowdown is that floor. The rest is the main thread at 4×:
-a Chromium trace of these runs shows one task of some 350–500 ms after form.js arrives —
-the form's script building the fields (about a third) and the style and layout of the
-page (the rest) — and DevTools' slowdown multiplies the time the shared machine leaves
+a Chromium trace of these runs shows one task of a few hundred ms after form.js arrives —
+the form's script building the fields, then the style and layout of the page (the larger
+part) — and DevTools' slowdown multiplies the time the shared machine leaves
 to the browser, so this part grows with the load average above. What would close the
 gap for certain is a round trip less: the stylesheet and the
 two scripts inlined into the page, which the strict CSP (script-src 'self') allows only
