@@ -315,7 +315,8 @@ trips (the page, then its stylesheet and two scripts in parallel) and some 20 KB
 a Chromium trace of these runs shows one task of a few hundred ms after form.js arrives —
 the form's script building the fields, then the style and layout of the page (the larger
 part) — and DevTools' slowdown multiplies the time the shared machine leaves
-to the browser, so this part grows with the load average above. What would close the
-gap for certain is a round trip less: the stylesheet and the
-two scripts inlined into the page, which the strict CSP (script-src 'self') allows only
-with per-file hashes in the policy — a security decision this benchmark does not make.`
+to the browser, so this part grows with the load average above and the margin to the
+target is thin on a busy machine. What would give room for certain is a round trip less:
+the stylesheet and the two scripts inlined into the page, which the strict CSP
+(script-src 'self') allows only with per-file hashes in the policy — a security decision
+this benchmark does not make.`
