@@ -1,30 +1,33 @@
 // Command teduh runs Teduh: the complaint form, the SOP engine and the staff
 // console of a social service office, on PocketBase with embedded SQLite.
+// The pages (pb_public) are built into the binary, so one file is all a
+// server needs; --publicDir serves a directory instead, for development.
 package main
 
 import (
+	"embed"
+	"io/fs"
 	"log"
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"path/filepath"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/osutils"
 
 	"teduh/pb_hooks"
 	_ "teduh/pb_migrations"
 )
 
+//go:embed all:pb_public
+var embeddedPages embed.FS
+
 func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: pb_hooks.DBConnect})
 
 	var publicDir string
-	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", defaultPublicDir(), "the directory with Teduh's pages")
+	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",
+		"serve the pages from this directory instead of those built into the binary (development: edits show without rebuilding)")
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{TemplateLang: migratecmd.TemplateLangGo})
@@ -36,15 +39,15 @@ func main() {
 	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.AuditCommand(app))
 
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
-			}
-			return e.Next()
-		},
-		Priority: 999, // after Teduh's own routes
-	})
+	if publicDir != "" {
+		pb_hooks.ServePages(app, os.DirFS(publicDir), false)
+	} else {
+		pages, err := fs.Sub(embeddedPages, "pb_public")
+		if err != nil {
+			log.Fatal(err)
+		}
+		pb_hooks.ServePages(app, pages, true)
+	}
 
 	// TEDUH_PPROF=127.0.0.1:6060 serves Go's profiler there, for an operator
 	// or `make bench` to see where time goes; off unless set.
@@ -58,12 +61,4 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// pb_public sits next to the executable, or in the working directory under go run.
-func defaultPublicDir() string {
-	if osutils.IsProbablyGoRun() {
-		return "./pb_public"
-	}
-	return filepath.Join(os.Args[0], "../pb_public")
 }

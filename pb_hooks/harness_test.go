@@ -16,7 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"teduh/pb_hooks"
 	_ "teduh/pb_migrations"
@@ -48,17 +47,10 @@ func mustLoc(name string) *time.Location {
 // harnessOption adjusts the app before its router is built.
 type harnessOption func(app core.App)
 
-// servePages serves pb_public/ as main.go does, after Teduh's own routes.
+// servePages serves pb_public/ as main.go does with --publicDir, after
+// Teduh's own routes.
 func servePages(app core.App) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute("GET", "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), false))
-			}
-			return e.Next()
-		},
-		Priority: 999,
-	})
+	pb_hooks.ServePages(app, os.DirFS(publicDir), false)
 }
 
 func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {

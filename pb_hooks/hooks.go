@@ -79,6 +79,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 		NumberPrefixKey: "code",
 	}}
 	t.intake.t = t
+	app.Store().Set(teduhStoreKey, t) // for ServePages
 
 	// --- need-to-know: the access gate, the audit chain, sign-in ----------
 	t.bindGate()
@@ -101,7 +102,8 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- referrals and documents -------------------------------------------
 	t.bindReferrals()
 
-	// --- public intake and definitions API ---------------------------------
+	// --- public intake and definitions API; compressed answers --------------
+	app.OnServe().BindFunc(t.bindCompression)
 	app.OnServe().BindFunc(t.bindPublicRoutes)
 	app.OnServe().BindFunc(t.bindStaffRoutes)
 
@@ -110,6 +112,10 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 
 	// --- audit trail of writes ------------------------------------------------
 	t.bindAudit()
+
+	// --- system health and start-up notes --------------------------------------
+	app.OnServe().BindFunc(t.bindHealthRoutes)
+	app.OnServe().BindFunc(t.printStartupNotes)
 
 	return t, nil
 }

@@ -2,8 +2,11 @@ package pb_hooks
 
 // Mail for notifications: the outbox is the notifications collection itself.
 // A notification's mail is pending until it is sent; a failed mail is logged
-// and stays failed until a later sweep sends it. The notification record is
-// stored first and never depends on the mail.
+// and tried again after a growing pause (5 minutes, 15 minutes, 1 hour, 3
+// hours…; reminders.MailRetry), and after eight attempts or two days it is
+// marked gave_up, which no sweep picks again and the system health page
+// lists. The notification record is stored first and never depends on the
+// mail.
 //
 // Mails name the case by its number and say what is due, with a link to the
 // case in the staff console. They never carry the victim's name or any
@@ -24,6 +27,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"teduh/internal/reminders"
 )
@@ -52,18 +56,22 @@ const (
 	mailTimeout = 30 * time.Second
 )
 
-// MailReport says what a sweep did with the outbox.
+// MailReport says what a sweep did with the outbox. GaveUp counts the
+// failures among Failed that were their mail's last attempt.
 type MailReport struct {
-	Sent, Failed, Skipped int
-	Errors                []string
+	Sent, Failed, Skipped, GaveUp int
+	Errors                        []string
 }
 
 type outboxRow struct {
-	ID        string `db:"id"`
-	Recipient string `db:"recipient"`
-	Complaint string `db:"complaint"`
-	Kind      string `db:"kind"`
-	Message   string `db:"message"`
+	ID        string         `db:"id"`
+	Recipient string         `db:"recipient"`
+	Complaint string         `db:"complaint"`
+	Kind      string         `db:"kind"`
+	Message   string         `db:"message"`
+	Created   types.DateTime `db:"created"`
+	// Attempts is the attempt being made, once the mail is claimed
+	Attempts int `db:"email_attempts"`
 }
 
 // SendMails sends the mail of every notification still pending or failed,
@@ -116,7 +124,7 @@ func (s *ReminderService) sendMails(now time.Time, withAlerts bool) MailReport {
 			}
 			continue
 		}
-		claimed, err := s.claimMail(row.ID, now)
+		claimed, err := s.claimMail(&row, now)
 		if err != nil {
 			s.logger().Error("mail claim", "notification", row.ID, "error", err)
 			continue
@@ -148,7 +156,7 @@ func (s *ReminderService) sendOne(c *mailComposer, row outboxRow, now time.Time,
 func (s *ReminderService) dispatch(msg *mailer.Message, skip bool, err error, rows []outboxRow, now time.Time, rep *MailReport) bool {
 	switch {
 	case err != nil:
-		s.finishAll(rows, now, "failed", err)
+		rep.GaveUp += s.finishAll(rows, now, "failed", err)
 		rep.Failed += len(rows)
 		rep.Errors = append(rep.Errors, err.Error())
 		return true
@@ -158,10 +166,17 @@ func (s *ReminderService) dispatch(msg *mailer.Message, skip bool, err error, ro
 		return true
 	}
 	if err := sendWithin(s.app.NewMailClient(), msg, mailTimeout); err != nil {
-		s.finishAll(rows, now, "failed", err)
+		gaveUp := s.finishAll(rows, now, "failed", err)
 		rep.Failed += len(rows)
+		rep.GaveUp += gaveUp
 		rep.Errors = append(rep.Errors, fmt.Sprintf("%s → %s: %v", msg.Subject, msg.To[0].Address, err))
-		s.logger().Warn("notification mail failed; the next sweep retries", "notification", rows[0].ID, "count", len(rows), "to", msg.To[0].Address, "error", err)
+		if gaveUp > 0 {
+			s.logger().Error("notification mail given up after its last attempt", "notification", rows[0].ID, "count", len(rows), "gave_up", gaveUp,
+				"attempts", rows[0].Attempts, "to", msg.To[0].Address, "error", err)
+		} else {
+			s.logger().Warn("notification mail failed; retried later", "notification", rows[0].ID, "count", len(rows), "attempts", rows[0].Attempts,
+				"to", msg.To[0].Address, "error", err)
+		}
 		return !unreachable(err)
 	}
 	s.finishAll(rows, now, "sent", nil)
@@ -169,11 +184,15 @@ func (s *ReminderService) dispatch(msg *mailer.Message, skip bool, err error, ro
 	return true
 }
 
-// finishAll records one outcome on every notification a mail was for.
-func (s *ReminderService) finishAll(rows []outboxRow, now time.Time, status string, sendErr error) {
+// finishAll records one outcome on every notification a mail was for; it
+// answers how many of the failures were given up.
+func (s *ReminderService) finishAll(rows []outboxRow, now time.Time, status string, sendErr error) (gaveUp int) {
 	for _, row := range rows {
-		s.finishMail(row.ID, now, status, sendErr)
+		if s.finishMail(row, now, status, sendErr) == "gave_up" {
+			gaveUp++
+		}
 	}
+	return gaveUp
 }
 
 // sendDigest claims a person's waiting new-complaint alerts and sends them
@@ -181,7 +200,7 @@ func (s *ReminderService) finishAll(rows []outboxRow, now time.Time, status stri
 func (s *ReminderService) sendDigest(c *mailComposer, group []outboxRow, now time.Time, rep *MailReport) bool {
 	var claimed []outboxRow
 	for _, row := range group {
-		ok, err := s.claimMail(row.ID, now)
+		ok, err := s.claimMail(&row, now)
 		if err != nil {
 			s.logger().Error("mail claim", "notification", row.ID, "error", err)
 			continue
@@ -202,26 +221,29 @@ func (s *ReminderService) sendDigest(c *mailComposer, group []outboxRow, now tim
 	return s.dispatch(msg, skip, err, claimed, now, rep)
 }
 
-// claimMail takes the lease on one mail; false means somebody else holds it
-// or it has been sent meanwhile.
-func (s *ReminderService) claimMail(id string, now time.Time) (bool, error) {
-	res, err := s.app.NonconcurrentDB().Update("notifications", dbx.Params{
-		"email_lease_until": dbTime(now.Add(mailLease)),
-		"email_attempts":    dbx.NewExp("email_attempts + 1"),
-	}, dbx.And(
-		dbx.HashExp{"id": id},
-		dbx.In("email_status", "pending", "failed"),
-		dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)}),
-	)).Execute()
-	if err != nil {
+// claimMail takes the lease on one mail and counts the attempt on row;
+// false means somebody else holds it, it has been sent meanwhile, or its
+// pause after a failure has not ended.
+func (s *ReminderService) claimMail(row *outboxRow, now time.Time) (bool, error) {
+	// one statement, RETURNING the count (dbx's builder has no RETURNING):
+	// the attempt number is exact even when sweeps overlap
+	var attempts []int
+	err := s.app.NonconcurrentDB().NewQuery(`UPDATE notifications
+		SET email_lease_until = {:lease}, email_attempts = email_attempts + 1
+		WHERE id = {:id} AND email_status IN ('pending', 'failed') AND email_lease_until <= {:now}
+		RETURNING email_attempts`).
+		Bind(dbx.Params{"lease": dbTime(now.Add(mailLease)), "id": row.ID, "now": dbTime(now)}).Column(&attempts)
+	if err != nil || len(attempts) != 1 {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	row.Attempts = attempts[0]
+	return true, nil
 }
 
-// finishMail records the outcome and releases the lease.
-func (s *ReminderService) finishMail(id string, now time.Time, status string, sendErr error) {
+// finishMail records the outcome of a claimed mail's attempt and answers
+// the status stored. A failure is retried after a pause (the lease then
+// holds the mail until the pause is over) or, at its last attempt, gave_up.
+func (s *ReminderService) finishMail(row outboxRow, now time.Time, status string, sendErr error) string {
 	cols := dbx.Params{"email_status": status, "email_lease_until": "", "updated": dbTime(now)}
 	switch status {
 	case "sent":
@@ -233,10 +255,18 @@ func (s *ReminderService) finishMail(id string, now time.Time, status string, se
 			msg = msg[:1000]
 		}
 		cols["email_error"] = msg
+		wait, giveUp := reminders.MailRetry(row.Attempts, now.Sub(row.Created.Time()))
+		if giveUp {
+			status = "gave_up"
+			cols["email_status"] = status
+		} else {
+			cols["email_lease_until"] = dbTime(now.Add(wait))
+		}
 	}
-	if _, err := s.app.NonconcurrentDB().Update("notifications", cols, dbx.HashExp{"id": id}).Execute(); err != nil {
-		s.logger().Error("mail state not saved", "notification", id, "status", status, "error", err)
+	if _, err := s.app.NonconcurrentDB().Update("notifications", cols, dbx.HashExp{"id": row.ID}).Execute(); err != nil {
+		s.logger().Error("mail state not saved", "notification", row.ID, "status", status, "error", err)
 	}
+	return status
 }
 
 // mailData is everything a mail template may show. There is no field for
@@ -428,7 +458,8 @@ func unreachable(err error) bool {
 
 // outboxQuery reads the mails still to send, oldest first, through
 // idx_notifications_outbox (kind, email_status, created): a few seeks, one per
-// kind and state, however many mails were ever sent.
+// kind and state, however many mails were ever sent. A mail whose lease has
+// not ended (being sent, or pausing after a failure) waits.
 func (s *ReminderService) outboxQuery(now time.Time, withAlerts bool) *dbx.SelectQuery {
 	var kinds []any
 	for _, k := range reminders.Kinds {
@@ -436,9 +467,9 @@ func (s *ReminderService) outboxQuery(now time.Time, withAlerts bool) *dbx.Selec
 			kinds = append(kinds, string(k))
 		}
 	}
-	return s.app.DB().Select("id", "recipient", "complaint", "kind", "message").From("notifications").
+	return s.app.DB().Select("id", "recipient", "complaint", "kind", "message", "created", "email_attempts").From("notifications").
 		Where(dbx.In("kind", kinds...)).
 		AndWhere(dbx.In("email_status", "pending", "failed")).
-		AndWhere(dbx.NewExp("email_lease_until < {:now}", dbx.Params{"now": dbTime(now)})).
+		AndWhere(dbx.NewExp("email_lease_until <= {:now}", dbx.Params{"now": dbTime(now)})).
 		OrderBy("created", "id").Limit(mailBatch)
 }

@@ -66,6 +66,9 @@ type ReminderService struct {
 
 	// the one background mailer (workSoon)
 	working, workAgain atomic.Bool
+
+	// the last sweep this process ran, for the system health page
+	lastSweep atomic.Pointer[SweepRecord]
 }
 
 // SweepReport says what one sweep did.
@@ -115,7 +118,9 @@ func (s *ReminderService) logger() *slog.Logger {
 // Sweep stores every reminder due at now and mails what is unsent. It is safe
 // to run any number of times and concurrently (in one process or several):
 // nothing is stored or mailed twice.
-func (s *ReminderService) Sweep(now time.Time) (*SweepReport, error) {
+func (s *ReminderService) Sweep(now time.Time) (rep *SweepReport, err error) {
+	started := time.Now()
+	defer func() { s.recordSweep(now, time.Since(started), rep, err) }()
 	office, err := s.t.Office(s.app)
 	if err != nil {
 		return nil, err
@@ -129,7 +134,7 @@ func (s *ReminderService) Sweep(now time.Time) (*SweepReport, error) {
 	for _, c := range cases {
 		due = append(due, reminders.Due(c, now, loc)...)
 	}
-	rep := &SweepReport{Now: now, Cases: len(cases)}
+	rep = &SweepReport{Now: now, Cases: len(cases)}
 	created, err := s.deliver(s.app, due, loc, rep)
 	s.announce(created)
 	if err != nil {
@@ -811,7 +816,8 @@ func printReport(c *cobra.Command, s *ReminderService, rep *SweepReport) {
 	for _, k := range rep.Unrouted {
 		fmt.Fprintf(out, "  ! %s: tidak ada petugas aktif yang dapat menerimanya\n", k)
 	}
-	fmt.Fprintf(out, "E-mail: %d terkirim, %d gagal (dicoba lagi pada sapuan berikutnya), %d dilewati\n", rep.Mail.Sent, rep.Mail.Failed, rep.Mail.Skipped)
+	fmt.Fprintf(out, "E-mail: %d terkirim, %d gagal (%d di antaranya dihentikan setelah percobaan terakhir, sisanya dicoba lagi nanti), %d dilewati\n",
+		rep.Mail.Sent, rep.Mail.Failed, rep.Mail.GaveUp, rep.Mail.Skipped)
 	for _, e := range rep.Mail.Errors {
 		fmt.Fprintf(out, "  ! %s\n", e)
 	}

@@ -58,3 +58,17 @@ func staffOnly(e *core.RequestEvent) error {
 	}
 	return e.Next()
 }
+
+// supervisorOnly is route middleware for supervisor endpoints: an active
+// supervisor (or the superuser) must be signed in.
+func supervisorOnly(e *core.RequestEvent) error {
+	switch {
+	case e.Auth == nil:
+		return router.NewUnauthorizedError("Masuk sebagai kepala/penyelia terlebih dahulu.", nil)
+	case e.Auth.IsSuperuser():
+		return e.Next()
+	case e.Auth.Collection().Name != "staff" || !e.Auth.GetBool("active") || e.Auth.GetString("role") != "supervisor":
+		return router.NewForbiddenError("Hanya kepala/penyelia yang dapat membuka halaman ini.", nil)
+	}
+	return e.Next()
+}

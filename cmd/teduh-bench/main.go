@@ -1,8 +1,9 @@
 // Command teduh-bench measures Teduh with numbers anyone can reproduce: the
 // public intake against bare PocketBase record creation, queries at national
-// scale (1,000,000 cases), start-up time, database size and peak memory. It
-// builds the real server, runs it on temporary data directories, drives it
-// over loopback HTTP and prints a Markdown report (`make bench`).
+// scale (1,000,000 cases), start-up time, database size and peak memory, and
+// the public form on a throttled phone (Chromium). It builds the real server,
+// runs it on temporary data directories, drives it over loopback HTTP and
+// prints a Markdown report (`make bench`).
 package main
 
 import (
@@ -34,7 +35,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "dur", 3*time.Second, "duration of each load run")
 	flag.IntVar(&cfg.queries, "queries", 200, "requests per query measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "where to write the report (empty: stdout only)")
-	flag.StringVar(&cfg.only, "only", "intake,scale,docs", "which parts to run")
+	flag.StringVar(&cfg.only, "only", "intake,scale,docs,form", "which parts to run (form alone updates only its section of -out)")
 	flag.BoolVar(&cfg.keepTemp, "keep", false, "keep the temporary data directories")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -72,8 +73,20 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if strings.Contains(cfg.only, "form") {
+		if err := benchForm(cfg, bin, filepath.Join(tmp, "form"), r); err != nil {
+			log.Fatal(err)
+		}
+	}
 	md := r.markdown()
 	fmt.Println(md)
+	// the form alone: its section replaces the previous one, the rest of
+	// the report (the hour-long parts) stays
+	if onlyForm := !strings.Contains(cfg.only, "intake") && !strings.Contains(cfg.only, "scale") && !strings.Contains(cfg.only, "docs"); onlyForm && r.form != nil && cfg.out != "" {
+		if old, err := os.ReadFile(cfg.out); err == nil {
+			md = spliceForm(string(old), r.form.markdown())
+		}
+	}
 	if cfg.out != "" {
 		if err := os.MkdirAll(filepath.Dir(cfg.out), 0o755); err != nil {
 			log.Fatal(err)

@@ -171,6 +171,7 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/referrals/{id}/letter.pdf", StaffOnly, Plain),
 	pb("POST", "/api/referrals/{id}/letter/email", StaffOnly, Plain),
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
+	pb("GET", "/api/system-health", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

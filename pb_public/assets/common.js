@@ -133,10 +133,20 @@ export function problem(res, keptInput) {
   return (res.data && res.data.message) || MSG.invalid;
 }
 
+// inPage reads a JSON block the server put in the page (the same answer the
+// API gives, saving a slow phone a round trip), or null when there is none.
+export function inPage(id) {
+  const n = document.getElementById(id);
+  if (!n) return null;
+  try { return JSON.parse(n.textContent); } catch { return null; }
+}
+
 let officePromise;
 export function loadOffice() {
   if (!officePromise) {
-    officePromise = getJSON('/api/public/office').then((r) => (r.status === 200 && r.data ? r.data : null));
+    const office = inPage('teduh-office');
+    officePromise = office ? Promise.resolve(office)
+      : getJSON('/api/public/office').then((r) => (r.status === 200 && r.data ? r.data : null));
   }
   return officePromise;
 }

@@ -2,7 +2,7 @@
 // applies its conditions live, helps with the same rules the server checks,
 // submits as multipart, and shows the service standard and feedback form.
 // The server decides what is valid; the checks here only help earlier.
-import { $, el, MSG, initPage, getJSON, request, problem, setError, showSummary, emergencyLinks } from './common.js';
+import { $, el, MSG, initPage, getJSON, inPage, request, problem, setError, showSummary, emergencyLinks } from './common.js';
 
 const form = $('#complaint-form');
 const fields = []; // {def, wrap, controls, err, counter, shown, required, reqMark, label}
@@ -58,6 +58,16 @@ function test(c) {
 
 // ---- rendering
 
+// afterPaint runs fn once the browser has drawn what is on screen.
+const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+
+const notFuture = []; // date inputs whose latest date is today
+
+function setDateLimits(tz) {
+  const t = today(tz);
+  for (const c of notFuture) c.max = t;
+}
+
 function renderField(d, tz) {
   const id = 'f-' + d.name;
   const helpId = 'help-' + d.name;
@@ -93,7 +103,10 @@ function renderField(d, tz) {
     } else if (d.type === 'select') {
       c = el('select', a, el('option', { value: '' }, 'Pilih…'), (d.options || []).map((o) => el('option', { value: o.code }, o.label)));
     } else if (d.type === 'date') {
-      c = el('input', { ...a, type: 'date', min: d.min_date, max: d.not_future ? today(tz) : d.max_date });
+      // "not after today" is set after the first paint (afterPaint): the
+      // date library's first use costs a slow phone a noticeable moment
+      c = el('input', { ...a, type: 'date', min: d.min_date, max: d.not_future ? null : d.max_date });
+      if (d.not_future) notFuture.push(c);
     } else if (d.type === 'file') {
       c = el('input', { ...a, type: 'file', accept: (d.accept || []).join(',') });
     } else if (d.type === 'phone') {
@@ -127,6 +140,7 @@ function render(def, tz) {
   const box = $('#form-fields');
   box.replaceChildren();
   fields.length = 0;
+  notFuture.length = 0;
   for (const s of def.sections || []) {
     const sid = 'section-' + s.id;
     const fs = el('fieldset', { class: 'section', id: sid }, el('legend', null, s.title),
@@ -403,6 +417,7 @@ async function loadForm(pending) {
   }
   render(res.data, office && office.timezone);
   form.hidden = false;
+  afterPaint(() => setDateLimits(office && office.timezone));
 }
 
 function bind() {
@@ -430,9 +445,14 @@ function bind() {
 }
 
 bind();
-const pendingForm = fetchForm(); // in parallel with the office profile: slow links
-initPage().then((o) => {
+// the definition comes in the page; without it, it is fetched in parallel
+// with the office profile (slow links)
+const formInPage = inPage('teduh-form');
+const pendingForm = formInPage ? Promise.resolve({ status: 200, data: formInPage }) : fetchForm();
+// the form first: the service standard below it waits for the next frame,
+// so a slow phone can be filled in sooner
+initPage().then(async (o) => {
   office = o;
-  renderService(o);
-  return loadForm(pendingForm);
+  await loadForm(pendingForm);
+  afterPaint(() => renderService(o));
 });

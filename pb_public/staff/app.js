@@ -1,7 +1,7 @@
 // The staff console's entry point: sign-in (with the second step by e-mail
 // code when the office asks for it), the forgotten-password and new-password
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
-// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/notifikasi) and the
+// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/kesehatan, #/notifikasi) and the
 // live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
@@ -12,9 +12,10 @@ import { initQueue, bindQueue, queueShown, caseChanged } from './queue.js';
 import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
+import { loadHealth, clearHealth } from './health.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'health', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -46,6 +47,7 @@ function signedOutUI(message) {
   stopLive();
   clearContext();
   forgetCase();
+  clearHealth();
   // nothing of a case stays in the page once its reader is gone
   for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
@@ -267,6 +269,7 @@ async function start() {
   $('#app-nav').hidden = false;
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
+  $('#nav-health-item').hidden = !isSupervisor();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account
@@ -307,6 +310,12 @@ function route() {
       show('team');
       $('#team-title').focus();
       loadTeam();
+      return;
+    case '#/kesehatan':
+      if (!isSupervisor()) break;
+      show('health');
+      $('#health-title').focus();
+      loadHealth();
       return;
     case '#/notifikasi':
       show('notifications');
