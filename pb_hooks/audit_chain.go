@@ -356,7 +356,7 @@ func auditChainHealth(app core.App) (map[string]any, error) {
 		"Nomor terakhir": r.LastSeq,
 		"Diperiksa pada": c.at.UTC().Format(time.RFC3339),
 	}
-	if r.Head != nil {
+	if r.Head != nil && r.Head.Seq > 0 {
 		out["Kepala rantai di luar basis data"] = fmt.Sprintf("nomor %d (%s)", r.Head.Seq, r.Head.At.UTC().Format(time.RFC3339))
 	}
 	if len(r.Gaps) > 0 {
