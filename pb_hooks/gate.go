@@ -69,10 +69,9 @@ type gate struct {
 
 // readSet is what one request read of personal data.
 type readSet struct {
-	mu      sync.Mutex
-	ids     map[string][]string // collection → record ids, in order
-	counts  []countRead
-	skipIDs map[string]bool // the record a write answers with (its write is audited)
+	mu     sync.Mutex
+	ids    map[string][]string // collection → record ids, in order
+	counts []countRead
 }
 
 type countRead struct {
