@@ -45,6 +45,7 @@ type headKeeper struct {
 	mu       sync.Mutex
 	written  auditchain.Head
 	loggedAt time.Time
+	toStderr bool
 }
 
 func (t *Teduh) bindAuditChain() {
@@ -54,6 +55,7 @@ func (t *Teduh) bindAuditChain() {
 			return fmt.Errorf("audit chain: %w", err)
 		}
 		if se.Server != nil {
+			t.heads.toStderr = true // the server's log (journald) keeps the head too
 			stop := make(chan struct{})
 			go t.keepAuditHead(se.App, stop)
 			app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
@@ -157,7 +159,9 @@ func (t *Teduh) WriteAuditHead(app core.App) error {
 	if time.Since(k.loggedAt) >= time.Minute {
 		k.loggedAt = time.Now()
 		app.Logger().Info("audit chain head", "seq", head.Seq, "hash", head.Hash)
-		log.Printf("teduh: kepala rantai audit seq=%d hash=%s", head.Seq, head.Hash)
+		if k.toStderr {
+			log.Printf("teduh: kepala rantai audit seq=%d hash=%s", head.Seq, head.Hash)
+		}
 	}
 	return nil
 }
@@ -237,7 +241,9 @@ func (t *Teduh) ReconcileAuditHead(app core.App) error {
 			"found_seq": tail.Seq, "found_hash": tail.Hash}
 		app.Logger().Error("audit chain does not reach the head written outside the database: entries are missing or were rewritten",
 			"expected_seq", head.Seq, "found_seq", tail.Seq)
-		log.Printf("teduh: PERINGATAN rantai audit: kepala di luar basis data seq=%d, basis data berakhir di seq=%d", head.Seq, tail.Seq)
+		if t.heads.toStderr {
+			log.Printf("teduh: PERINGATAN rantai audit: kepala di luar basis data seq=%d, basis data berakhir di seq=%d", head.Seq, tail.Seq)
+		}
 		if err := t.writeAudit(app, auditSource{}, nil, "chain_gap", "audit_log", "", detail); err != nil {
 			return err
 		}
