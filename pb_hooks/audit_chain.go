@@ -51,11 +51,12 @@ type headKeeper struct {
 func (t *Teduh) bindAuditChain() {
 	app := t.app
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		// a real server's log (journald) keeps the head too
+		t.heads.toStderr = se.Server != nil
 		if err := t.ReconcileAuditHead(se.App); err != nil {
 			return fmt.Errorf("audit chain: %w", err)
 		}
 		if se.Server != nil {
-			t.heads.toStderr = true // the server's log (journald) keeps the head too
 			stop := make(chan struct{})
 			go t.keepAuditHead(se.App, stop)
 			app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
