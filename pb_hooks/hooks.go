@@ -42,6 +42,7 @@ type Teduh struct {
 	feedback  *engine.Form
 	cache     officeCache
 	intake    intakeBatcher
+	flood     *floodGuard
 	policy    *access.Policy
 	gate      *gate
 	heads     headKeeper
@@ -79,6 +80,7 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 		NumberPrefixKey: "code",
 	}}
 	t.intake.t = t
+	t.flood = newFloodGuard()
 	app.Store().Set(teduhStoreKey, t) // for ServePages
 
 	// --- need-to-know: the access gate, the audit chain, sign-in ----------

@@ -38,9 +38,10 @@ func (t *Teduh) bindPublicRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api/public")
 	g.GET("/office", t.publicOffice)
 	g.GET("/forms/complaint", t.publicComplaintForm)
-	g.POST("/complaints", t.submitComplaint).Bind(publicBodyLimit(maxComplaintBody, "identity_document"))
+	g.POST("/complaints", t.submitComplaint).Bind(publicBodyLimit(maxComplaintBody, "identity_document"), t.floodCheck())
 	g.GET("/complaints/{code}", t.complaintStatus)
-	g.POST("/feedback", t.submitFeedback).Bind(apis.BodyLimit(maxFeedbackBody))
+	g.POST("/feedback", t.submitFeedback).Bind(apis.BodyLimit(maxFeedbackBody), t.floodCheck())
+	g.GET("/challenge", t.challengeRoute)
 	return se.Next()
 }
 

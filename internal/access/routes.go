@@ -159,6 +159,7 @@ var teduhRoutes = []Route{
 	pb("POST", "/api/public/complaints", Anyone, Plain),
 	pb("GET", "/api/public/complaints/{code}", Anyone, Plain),
 	pb("POST", "/api/public/feedback", Anyone, Plain),
+	pb("GET", "/api/public/challenge", Anyone, Plain),
 
 	// --- Teduh: staff ----------------------------------------------------------
 	pb("GET", "/api/workflows/complaint", StaffOnly, Plain),

@@ -100,11 +100,12 @@ function renderFooter(office) {
 // ---- requests
 
 // request never rejects: status 0 means the network failed.
-export function request(method, url, body, onProgress) {
+export function request(method, url, body, onProgress, headers) {
   return new Promise((resolve) => {
     const x = new XMLHttpRequest();
     x.open(method, url);
     x.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(headers || {})) x.setRequestHeader(k, v);
     if (body != null && !(body instanceof FormData)) {
       x.setRequestHeader('Content-Type', 'application/json');
       body = JSON.stringify(body);
@@ -123,6 +124,32 @@ export function request(method, url, body, onProgress) {
   });
 }
 export const getJSON = (url) => request('GET', url);
+
+// challengeAsked returns the proof-of-work challenge a refused submission
+// carries (the server asks for one only during a flood), or null.
+export function challengeAsked(res) {
+  const c = res.status === 400 && res.data && res.data.data && res.data.data.challenge;
+  return c && c.code === 'challenge_required' && c.params ? c.params : null;
+}
+
+// solveChallenge finds the number of an ALTCHA challenge (SHA-256 of salt
+// and number) and returns the header that carries it. The hash library is
+// loaded only now: in normal times nobody downloads it.
+export async function solveChallenge(p, onProgress) {
+  const { sha256 } = await import('/assets/vendor/sha256.min.mjs');
+  const started = Date.now();
+  for (let n = 0; n <= p.maxnumber; n++) {
+    if (sha256(p.salt + n) === p.challenge) {
+      const value = btoa(JSON.stringify({ algorithm: p.algorithm, challenge: p.challenge, number: n, salt: p.salt, signature: p.signature }));
+      return { [p.header || 'X-Teduh-Challenge']: value };
+    }
+    if (n % 5000 === 4999) {
+      if (onProgress) onProgress(Math.min(0.99, n / p.maxnumber), Date.now() - started);
+      await new Promise((r) => setTimeout(r, 0)); // let the page breathe
+    }
+  }
+  return null;
+}
 
 // problem turns a failed response into a sentence for the page.
 export function problem(res, keptInput) {

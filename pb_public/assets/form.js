@@ -2,7 +2,7 @@
 // applies its conditions live, helps with the same rules the server checks,
 // submits as multipart, and shows the service standard and feedback form.
 // The server decides what is valid; the checks here only help earlier.
-import { $, el, MSG, initPage, getJSON, inPage, request, problem, setError, showSummary, emergencyLinks } from './common.js';
+import { $, el, MSG, initPage, getJSON, inPage, request, problem, setError, showSummary, emergencyLinks, challengeAsked, solveChallenge } from './common.js';
 
 const form = $('#complaint-form');
 const fields = []; // {def, wrap, controls, err, counter, shown, required, reqMark, label}
@@ -301,9 +301,19 @@ async function submit(ev) {
   btn.textContent = 'Mengirim…';
   prog.hidden = false;
   prog.textContent = 'Sedang mengirim. Mohon tunggu dan jangan tutup halaman ini.';
-  const res = await request('POST', '/api/public/complaints', buildBody(), (p) => {
+  const send = (headers) => request('POST', '/api/public/complaints', buildBody(), (p) => {
     prog.textContent = `Sedang mengirim… ${Math.round(p * 100)}%. Mohon tunggu dan jangan tutup halaman ini.`;
-  });
+  }, headers);
+  let res = await send();
+  // during a flood the server asks for a small proof of work first
+  for (let tries = 0; tries < 3 && challengeAsked(res); tries++) {
+    prog.textContent = 'Banyak kiriman masuk sekaligus. Memastikan pengirimnya manusia… Mohon tunggu, jangan tutup halaman ini.';
+    const headers = await solveChallenge(challengeAsked(res), (p) => {
+      prog.textContent = `Memastikan pengirimnya manusia… ${Math.round(p * 100)}%. Mohon tunggu, jangan tutup halaman ini.`;
+    });
+    if (!headers) break;
+    res = await send(headers);
+  }
   sending = false;
   btn.disabled = false;
   btn.textContent = 'Kirim pengaduan';
@@ -383,7 +393,12 @@ async function sendFeedback(ev) {
   const body = { kind: get('kind'), message: get('message'), name: get('name'), contact: get('contact') };
   if (get('rating')) body.rating = Number(get('rating'));
   btn.disabled = true;
-  const res = await request('POST', '/api/public/feedback', body);
+  let res = await request('POST', '/api/public/feedback', body);
+  for (let tries = 0; tries < 3 && challengeAsked(res); tries++) {
+    const headers = await solveChallenge(challengeAsked(res));
+    if (!headers) break;
+    res = await request('POST', '/api/public/feedback', body, null, headers);
+  }
   btn.disabled = false;
   out.hidden = false;
   if (res.status === 200) {
