@@ -1,0 +1,87 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/benbjohnson/litestream"
+)
+
+// RestoreResult says what Restore brought back.
+type RestoreResult struct {
+	From     string // the target, without secrets
+	TXID     uint64 // the database's last transaction restored
+	Files    int    // files copied into pb_data/storage
+	Duration time.Duration
+}
+
+// Restore rebuilds dataDir's data.db and storage/ from the target of kind
+// ("s3" or "dir"). dataDir must not hold a data.db (the caller clears a
+// freshly created empty one); the database is written to a temporary file,
+// checked with SQLite's integrity_check and only then renamed into place.
+func Restore(ctx context.Context, cfg Config, kind, dataDir string, logger *slog.Logger) (RestoreResult, error) {
+	start := time.Now()
+	t, err := cfg.Target(kind)
+	if err != nil {
+		return RestoreResult{}, err
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	res := RestoreResult{From: t.String()}
+	client := t.dbClient(DBName)
+	client.SetLogger(logger)
+	if err := client.Init(ctx); err != nil {
+		return res, err
+	}
+	r := litestream.NewReplicaWithClient(nil, client)
+	info, err := r.MaxLTXFileInfo(ctx, 0)
+	if err != nil {
+		return res, fmt.Errorf("baca replika: %w", err)
+	}
+	opt := litestream.NewRestoreOptions()
+	opt.OutputPath = filepath.Join(dataDir, DBName)
+	opt.IntegrityCheck = litestream.IntegrityCheckFull
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return res, err
+	}
+	if err := r.Restore(ctx, opt); err != nil {
+		return res, fmt.Errorf("pulihkan basis data: %w", err)
+	}
+	// the -txid side file is for Litestream's follow mode only
+	_ = os.Remove(opt.OutputPath + "-txid")
+	res.TXID = uint64(info.MaxTXID)
+	if res.Files, err = restoreFiles(t, filepath.Join(dataDir, "storage")); err != nil {
+		return res, fmt.Errorf("pulihkan berkas: %w", err)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// HasData reports whether the first target already holds a database, so a
+// server on an empty data directory does not silently replace it.
+func HasData(ctx context.Context, cfg Config) (bool, error) {
+	targets := cfg.Targets()
+	if len(targets) == 0 {
+		return false, nil
+	}
+	client := targets[0].dbClient(DBName)
+	if err := client.Init(ctx); err != nil {
+		return false, err
+	}
+	r := litestream.NewReplicaWithClient(nil, client)
+	for _, level := range []int{0, litestream.SnapshotLevel} {
+		info, err := r.MaxLTXFileInfo(ctx, level)
+		if err != nil {
+			return false, err
+		}
+		if info.MaxTXID > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
