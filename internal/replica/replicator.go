@@ -44,8 +44,11 @@ var levels = litestream.CompactionLevels{
 const (
 	snapshotInterval  = 24 * time.Hour
 	snapshotRetention = 24 * time.Hour
-	maintainEvery     = 15 * time.Second
 )
+
+// maintainEvery is how often a target's history is checked and a further
+// target compacted (a variable for tests).
+var maintainEvery = 15 * time.Second
 
 // Replicator runs Litestream on data.db for the configured targets and
 // mirrors pb_data/storage to them.
@@ -160,6 +163,8 @@ func Start(cfg Config, dataDir string, logger *slog.Logger) (*Replicator, error)
 
 	r.wg.Add(1)
 	go func() { defer r.wg.Done(); r.watch() }()
+	r.wg.Add(1)
+	go func() { defer r.wg.Done(); r.checkPrimary(r.targets[0]) }()
 	for _, ts := range r.targets[1:] {
 		r.wg.Add(1)
 		go func() { defer r.wg.Done(); r.runSecondary(ts) }()
@@ -315,9 +320,46 @@ func (r *Replicator) reseed(ts *targetState) error {
 	return nil
 }
 
+// restorable reports whether the target holds a complete history: a restore
+// plan from the first transaction. A bucket emptied or a disk swapped under
+// a running server leaves Litestream uploading increments onto nothing.
+func (r *Replicator) restorable(ts *targetState) bool {
+	plan, err := litestream.CalcRestorePlan(r.ctx, ts.client, 0, time.Time{}, r.logger)
+	return err == nil && len(plan) > 0 && plan[0].MinTXID == 1
+}
+
+// checkPrimary snapshots the database to the first target when its history
+// is gone (the store itself would only upload increments).
+func (r *Replicator) checkPrimary(ts *targetState) {
+	tick := time.NewTicker(maintainEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if ts.replica.Pos().IsZero() || r.restorable(ts) || r.ctx.Err() != nil {
+			continue
+		}
+		r.logger.Warn("replica holds no complete history; writing a snapshot", "replica", ts.Kind)
+		if _, err := r.db.Snapshot(r.ctx); err != nil && r.ctx.Err() == nil {
+			ts.fail(fmt.Errorf("snapshot: %w", err))
+			continue
+		}
+		ts.mu.Lock()
+		ts.reseeds++
+		ts.mu.Unlock()
+	}
+}
+
 // maintain does for a further target what the store does for the first:
 // compaction level by level on its interval, the daily snapshot, retention.
 func (r *Replicator) maintain(ts *targetState, dpos ltx.Pos) error {
+	if !r.restorable(ts) {
+		r.logger.Warn("replica holds no complete history; reseeding", "replica", ts.Kind)
+		return r.reseed(ts)
+	}
 	now := time.Now()
 	for _, lvl := range levels {
 		if lvl.Level == 0 {

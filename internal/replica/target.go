@@ -1,8 +1,10 @@
 package replica
 
 import (
+	"os"
 	"path"
 	"path/filepath"
+	"sync"
 
 	"github.com/benbjohnson/litestream"
 	"github.com/benbjohnson/litestream/file"
@@ -49,6 +51,7 @@ func (t Target) String() string {
 // dbClient is Litestream's client for one database file (by base name).
 func (t Target) dbClient(dbName string) litestream.ReplicaClient {
 	if t.Kind == KindS3 {
+		clearCABundle()
 		c := s3.NewReplicaClient()
 		c.Bucket, c.Region, c.Endpoint = t.s3.Bucket, t.s3.Region, t.s3.Endpoint
 		c.Path = path.Join(t.s3.Path, dbDir, dbName)
@@ -69,3 +72,17 @@ func (t Target) files(kind string) (*filesystem.System, string, error) {
 	fs, err := filesystem.NewLocal(t.dir)
 	return fs, kind, err
 }
+
+// The AWS SDK inside Litestream's S3 client refuses to start when
+// AWS_CA_BUNDLE is set, because Litestream brings its own HTTP client. Teduh
+// reads no AWS configuration (the keys are TEDUH_REPLICA_S3_*), so the
+// variable is cleared for this process; a private CA is trusted through Go's
+// SSL_CERT_FILE / SSL_CERT_DIR instead, which both clients honour.
+var clearCABundle = sync.OnceFunc(func() {
+	if v := os.Getenv("AWS_CA_BUNDLE"); v != "" {
+		if os.Getenv("SSL_CERT_FILE") == "" {
+			os.Setenv("SSL_CERT_FILE", v)
+		}
+		os.Unsetenv("AWS_CA_BUNDLE")
+	}
+})
