@@ -34,6 +34,7 @@ func main() {
 	}
 	app.RootCmd.AddCommand(pb_hooks.StaffCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
+	app.RootCmd.AddCommand(pb_hooks.RestoreCommand(app), pb_hooks.BackupCommand(app))
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {

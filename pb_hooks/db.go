@@ -1,7 +1,12 @@
 package pb_hooks
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/pocketbase/dbx"
+
+	"teduh/internal/replica"
 )
 
 // DBConnect opens Teduh's databases with PocketBase's own settings
@@ -13,8 +18,28 @@ import (
 // the disk ten times less often (`make bench`: intake +30% at 16 clients). The
 // log stays bounded by journal_size_limit. Pass it as
 // pocketbase.Config.DBConnect.
+//
+// With replication configured, Litestream must own data.db's checkpoints: it
+// reads each transaction from the WAL before the WAL is rewound, and holds a
+// read transaction so that nobody else can rewind it. The app's connections
+// then checkpoint never (wal_autocheckpoint(0)); Litestream checkpoints
+// passively at the same 10,000 pages (replica.CheckpointPages) every second
+// it syncs, and truncates a WAL that grows past ~500 MB. An app checkpoint
+// attempted on every commit past 10,000 pages while Litestream's read lock
+// holds the WAL would only waste time. auxiliary.db (logs) is not
+// replicated and keeps the app's own checkpoints.
 func DBConnect(dbPath string) (*dbx.DB, error) {
+	checkpoint := "10000"
+	if filepath.Base(dbPath) == replica.DBName && replicationConfigured() {
+		checkpoint = "0"
+	}
 	return dbx.Open("sqlite", dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)"+
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_defensive=1"+
-		"&_pragma=wal_autocheckpoint(10000)")
+		"&_pragma=wal_autocheckpoint("+checkpoint+")")
+}
+
+// replicationConfigured reads the same environment as Register does.
+func replicationConfigured() bool {
+	cfg, err := replica.FromEnv(os.Getenv)
+	return err == nil && cfg.Enabled()
 }

@@ -11,6 +11,7 @@ import (
 
 	"teduh/internal/definitions"
 	"teduh/internal/engine"
+	"teduh/internal/replica"
 )
 
 // Config adjusts Register; the zero value is the production setup.
@@ -19,6 +20,9 @@ type Config struct {
 	Now func() time.Time
 	// Definitions replaces the embedded complaint definitions.
 	Definitions *definitions.Set
+	// Replication replaces the replica and backup-key settings read from
+	// the environment (TEDUH_REPLICA_*, TEDUH_BACKUP_RECIPIENTS).
+	Replication *replica.Config
 }
 
 // Service ties one form and workflow definition to the collections that hold
@@ -41,6 +45,8 @@ type Teduh struct {
 	feedback  *engine.Form
 	cache     officeCache
 	intake    intakeBatcher
+
+	replication *replication
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -103,6 +109,9 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- audit trail ---------------------------------------------------------
 	t.bindAudit()
 	t.bindRealtimeGuard()
+
+	// --- replicas and encrypted backups --------------------------------------
+	t.bindReplication(cfg.Replication)
 
 	return t, nil
 }
