@@ -28,14 +28,23 @@ import (
 // attempted on every commit past 10,000 pages while Litestream's read lock
 // holds the WAL would only waste time. auxiliary.db (logs) is not
 // replicated and keeps the app's own checkpoints.
+//
+// Litestream also writes to data.db itself (it bumps a counter after each
+// checkpoint to rewind the WAL). A deferred transaction that read before
+// that write and writes after it fails at once with SQLITE_BUSY_SNAPSHOT
+// ("database is locked (517)"), which no busy timeout retries; the drill saw
+// it under intake. Replicated, Teduh's transactions therefore begin
+// IMMEDIATE: they take the write lock first and wait for Litestream's
+// instead. PocketBase runs every transaction on its single-connection write
+// pool, so this serialises nothing that was not serialised already.
 func DBConnect(dbPath string) (*dbx.DB, error) {
-	checkpoint := "10000"
+	checkpoint, txlock := "10000", ""
 	if filepath.Base(dbPath) == replica.DBName && replicationConfigured() {
-		checkpoint = "0"
+		checkpoint, txlock = "0", "&_txlock=immediate"
 	}
 	return dbx.Open("sqlite", dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)"+
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_defensive=1"+
-		"&_pragma=wal_autocheckpoint("+checkpoint+")")
+		"&_pragma=wal_autocheckpoint("+checkpoint+")"+txlock)
 }
 
 // replicationConfigured reads the same environment as Register does.

@@ -25,6 +25,21 @@ type RestoreResult struct {
 // checked with SQLite's integrity_check and only then renamed into place.
 func Restore(ctx context.Context, cfg Config, kind, dataDir string, logger *slog.Logger) (RestoreResult, error) {
 	start := time.Now()
+	res, err := RestoreDatabase(ctx, cfg, kind, dataDir, logger)
+	if err != nil {
+		return res, err
+	}
+	t, _ := cfg.Target(kind)
+	if res.Files, err = restoreFiles(t, filepath.Join(dataDir, "storage")); err != nil {
+		return res, fmt.Errorf("pulihkan berkas: %w", err)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// RestoreDatabase is Restore without the files.
+func RestoreDatabase(ctx context.Context, cfg Config, kind, dataDir string, logger *slog.Logger) (RestoreResult, error) {
+	start := time.Now()
 	t, err := cfg.Target(kind)
 	if err != nil {
 		return RestoreResult{}, err
@@ -55,11 +70,23 @@ func Restore(ctx context.Context, cfg Config, kind, dataDir string, logger *slog
 	// the -txid side file is for Litestream's follow mode only
 	_ = os.Remove(opt.OutputPath + "-txid")
 	res.TXID = uint64(info.MaxTXID)
-	if res.Files, err = restoreFiles(t, filepath.Join(dataDir, "storage")); err != nil {
-		return res, fmt.Errorf("pulihkan berkas: %w", err)
-	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// StoredFiles lists the copies of pb_data/storage a target holds (path under
+// storage/ → size).
+func StoredFiles(cfg Config, kind string) (map[string]int64, error) {
+	t, err := cfg.Target(kind)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.objects(storageDir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	return s.list()
 }
 
 // HasData reports whether the first target already holds a database, so a
