@@ -34,7 +34,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "dur", 3*time.Second, "duration of each load run")
 	flag.IntVar(&cfg.queries, "queries", 200, "requests per query measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "where to write the report (empty: stdout only)")
-	flag.StringVar(&cfg.only, "only", "intake,scale,docs", "which parts to run")
+	flag.StringVar(&cfg.only, "only", "intake,scale,docs,replication", "which parts to run")
 	flag.BoolVar(&cfg.keepTemp, "keep", false, "keep the temporary data directories")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -69,6 +69,11 @@ func main() {
 	}
 	if strings.Contains(cfg.only, "scale") || strings.Contains(cfg.only, "docs") {
 		if err := benchScale(cfg, bin, filepath.Join(tmp, "scale"), r); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if strings.Contains(cfg.only, "replication") {
+		if err := benchReplication(cfg, bin, filepath.Join(tmp, "replication"), r); err != nil {
 			log.Fatal(err)
 		}
 	}

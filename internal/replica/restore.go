@@ -112,3 +112,18 @@ func HasData(ctx context.Context, cfg Config) (bool, error) {
 	}
 	return false, nil
 }
+
+// Position is the last transaction a target holds (0: none).
+func Position(ctx context.Context, cfg Config, kind string) (uint64, error) {
+	t, err := cfg.Target(kind)
+	if err != nil {
+		return 0, err
+	}
+	client := t.dbClient(DBName)
+	if err := client.Init(ctx); err != nil {
+		return 0, err
+	}
+	r := litestream.NewReplicaWithClient(nil, client)
+	info, err := r.MaxLTXFileInfo(ctx, 0)
+	return uint64(info.MaxTXID), err
+}

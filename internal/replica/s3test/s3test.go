@@ -16,17 +16,27 @@ import (
 type Server struct {
 	URL     string
 	Backend *s3mem.Backend
+	srv     *httptest.Server
 }
 
-// Start serves an empty S3 store until the test ends; buckets are created on
-// first use.
-func Start(t testing.TB) *Server {
-	t.Helper()
+// New serves an empty S3 store (buckets are created on first use) until
+// Close; `make bench` uses it too.
+func New() *Server {
 	backend := s3mem.New()
 	faker := gofakes3.New(backend, gofakes3.WithAutoBucket(true))
 	srv := httptest.NewServer(faker.Server()) // 127.0.0.1, a free port
-	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, Backend: backend}
+	return &Server{URL: srv.URL, Backend: backend, srv: srv}
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// Start is New for a test, closed when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s := New()
+	t.Cleanup(s.Close)
+	return s
 }
 
 // Env is the Teduh configuration pointing at this server's bucket.
