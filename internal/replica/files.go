@@ -136,23 +136,26 @@ func (s *s3Store) close() error { return s.fs.Close() }
 
 // fileMirror copies new files of pb_data/storage to every target: the
 // directories named by Enqueue right away, everything at start and hourly.
+// Each target has its own worker (a slow link never holds the second disk
+// back) copying up to mirrorParallel files at once.
 type fileMirror struct {
 	root    string
 	logger  func(msg string, args ...any)
 	targets []*fileTarget
-
-	mu      sync.Mutex
-	pending map[string]bool // directories under root; "" is all of it
-	wake    chan struct{}
 }
+
+const mirrorParallel = 8
 
 type fileTarget struct {
 	Target
 	store objectStore
-	mu    sync.Mutex
-	has   map[string]int64 // what the target is known to hold
 
-	smu       sync.Mutex // guards the status below, never held while copying
+	mu      sync.Mutex
+	has     map[string]int64 // what the target is known to hold
+	pending map[string]bool  // directories under root; "" is all of it
+	wake    chan struct{}
+
+	smu       sync.Mutex // guards the status below
 	lastSync  time.Time
 	lastErr   string
 	lastErrAt time.Time
@@ -160,10 +163,9 @@ type fileTarget struct {
 }
 
 func newFileMirror(r *Replicator, root string) *fileMirror {
-	m := &fileMirror{root: root, pending: map[string]bool{"": true}, wake: make(chan struct{}, 1),
-		logger: func(msg string, args ...any) { r.logger.Error(msg, args...) }}
+	m := &fileMirror{root: root, logger: func(msg string, args ...any) { r.logger.Error(msg, args...) }}
 	for _, ts := range r.targets {
-		m.targets = append(m.targets, &fileTarget{Target: ts.Target})
+		m.targets = append(m.targets, &fileTarget{Target: ts.Target, pending: map[string]bool{"": true}, wake: make(chan struct{}, 1)})
 	}
 	return m
 }
@@ -171,133 +173,191 @@ func newFileMirror(r *Replicator, root string) *fileMirror {
 // Enqueue asks for the files under dir (relative to pb_data/storage, e.g. a
 // record's "collectionId/recordId") to be copied now.
 func (m *fileMirror) Enqueue(dir string) {
-	m.mu.Lock()
-	m.pending[filepath.ToSlash(dir)] = true
-	m.mu.Unlock()
-	select {
-	case m.wake <- struct{}{}:
-	default:
+	for _, t := range m.targets {
+		t.mu.Lock()
+		t.pending[filepath.ToSlash(dir)] = true
+		t.mu.Unlock()
+		select {
+		case t.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
 func (m *fileMirror) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, t := range m.targets {
+		wg.Add(1)
+		go func() { defer wg.Done(); m.runTarget(ctx, t) }()
+	}
+	wg.Wait()
+}
+
+func (m *fileMirror) runTarget(ctx context.Context, t *fileTarget) {
 	retry := time.NewTicker(5 * time.Second)
 	defer retry.Stop()
 	lastFull := time.Now()
 	defer func() {
-		for _, t := range m.targets {
-			if t.store != nil {
-				t.store.close()
-			}
+		if t.store != nil {
+			t.store.close()
 		}
 	}()
 	for {
-		m.mu.Lock()
+		t.mu.Lock()
 		if time.Since(lastFull) >= time.Hour {
-			m.pending[""], lastFull = true, time.Now()
+			t.pending[""], lastFull = true, time.Now()
 		}
-		dirs := m.pending
-		m.pending = map[string]bool{}
-		m.mu.Unlock()
-		failed := map[string]bool{}
-		for dir := range dirs {
-			if dir == "" {
-				// a full pass first learns what each target holds
-				for _, t := range m.targets {
-					t.mu.Lock()
-					t.has = nil
-					t.mu.Unlock()
-				}
-			}
-			for _, t := range m.targets {
-				if err := m.copyDir(t, dir); err != nil {
-					failed[dir] = true
-					t.smu.Lock()
-					t.lastErr, t.lastErrAt = err.Error(), time.Now()
-					t.smu.Unlock()
-					m.logger("file mirror failed", "replica", t.Kind, "dir", dir, "error", err)
-				}
-			}
+		dirs := t.pending
+		t.pending = map[string]bool{}
+		if dirs[""] {
+			t.has = nil // a full pass first learns what the target holds
 		}
-		if len(failed) > 0 {
-			m.mu.Lock()
-			for d := range failed {
-				m.pending[d] = true
-			}
-			m.mu.Unlock()
+		t.mu.Unlock()
+		if err := m.pass(ctx, t, dirs); err != nil {
+			t.smu.Lock()
+			t.lastErr, t.lastErrAt = err.Error(), time.Now()
+			t.smu.Unlock()
+			m.logger("file mirror failed", "replica", t.Kind, "error", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-m.wake:
+		case <-t.wake:
 		case <-retry.C:
 		}
 	}
 }
 
-// copyDir copies the files under dir that the target does not hold yet.
-func (m *fileMirror) copyDir(t *fileTarget, dir string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// pass copies the files under dirs that the target lacks; a directory that
+// failed is tried again on the next pass.
+func (m *fileMirror) pass(ctx context.Context, t *fileTarget, dirs map[string]bool) error {
+	if len(dirs) == 0 {
+		return nil
+	}
+	requeue := func() {
+		t.mu.Lock()
+		for d := range dirs {
+			t.pending[d] = true
+		}
+		t.mu.Unlock()
+	}
 	if t.store == nil {
 		s, err := t.objects(storageDir)
 		if err != nil {
+			requeue()
 			return err
 		}
 		t.store = s
 	}
-	if t.has == nil {
+	t.mu.Lock()
+	known := t.has != nil
+	t.mu.Unlock()
+	if !known {
 		has, err := t.store.list()
 		if err != nil {
+			requeue()
 			return fmt.Errorf("list: %w", err)
 		}
+		t.mu.Lock()
 		t.has = has
+		t.mu.Unlock()
 	}
-	start := filepath.Join(m.root, filepath.FromSlash(dir))
-	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // nothing stored yet, or removed meanwhile
-		} else if err != nil {
-			return err
-		}
-		if e.IsDir() {
-			if strings.HasPrefix(e.Name(), "thumbs_") {
-				return filepath.SkipDir // thumbnails are made again on demand
+	type job struct{ dir, rel, path string }
+	jobs := make(chan job)
+	var errMu sync.Mutex
+	var firstErr error
+	failed := map[string]bool{}
+	var wg sync.WaitGroup
+	for i := 0; i < mirrorParallel; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if err := m.copyFile(t, j.rel, j.path); err != nil {
+					errMu.Lock()
+					failed[j.dir] = true
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+				}
 			}
-			return nil
-		}
-		info, err := e.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(m.root, p)
-		rel = filepath.ToSlash(rel)
-		if size, ok := t.has[rel]; ok && size == info.Size() {
-			return nil
-		}
-		f, err := os.Open(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		err = t.store.put(rel, f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("copy %s: %w", rel, err)
-		}
-		t.has[rel] = info.Size()
-		t.smu.Lock()
-		t.copied++
-		t.smu.Unlock()
-		return nil
-	})
-	if err == nil {
-		t.smu.Lock()
-		t.lastSync = time.Now()
-		t.smu.Unlock()
+		}()
 	}
-	return err
+	for dir := range dirs {
+		if ctx.Err() != nil {
+			failed[dir] = true
+			continue
+		}
+		err := filepath.WalkDir(filepath.Join(m.root, filepath.FromSlash(dir)), func(p string, e fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // nothing stored yet, or removed meanwhile
+			} else if err != nil {
+				return err
+			}
+			if e.IsDir() {
+				if strings.HasPrefix(e.Name(), "thumbs_") {
+					return filepath.SkipDir // thumbnails are made again on demand
+				}
+				return nil
+			}
+			rel, _ := filepath.Rel(m.root, p)
+			jobs <- job{dir, filepath.ToSlash(rel), p}
+			return nil
+		})
+		if err != nil {
+			errMu.Lock()
+			failed[dir] = true
+			if firstErr == nil {
+				firstErr = err
+			}
+			errMu.Unlock()
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if len(failed) > 0 {
+		dirs = failed
+		requeue()
+		return firstErr
+	}
+	t.smu.Lock()
+	t.lastSync = time.Now()
+	t.smu.Unlock()
+	return nil
+}
+
+func (m *fileMirror) copyFile(t *fileTarget, rel, p string) error {
+	info, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	size, ok := t.has[rel]
+	t.mu.Unlock()
+	if ok && size == info.Size() {
+		return nil
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	err = t.store.put(rel, f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", rel, err)
+	}
+	t.mu.Lock()
+	t.has[rel] = info.Size()
+	t.mu.Unlock()
+	t.smu.Lock()
+	t.copied++
+	t.smu.Unlock()
+	return nil
 }
 
 // restoreFiles copies a target's storage/ into dst (a fresh pb_data/storage).
