@@ -110,6 +110,17 @@ func TestDisasterDrill(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// a server started on the empty directory would make an empty database
+	// the replicas' newest state: it refuses and names the way back
+	refused := exec.Command(bin, "serve", "--http="+freeAddr(t), "--dir="+dataDir)
+	refused.Env = env
+	if out, err := refused.CombinedOutput(); err == nil || !strings.Contains(string(out), "teduh restore") {
+		t.Fatalf("serve on an empty data directory with a full replica: %v\n%s", err, out)
+	}
+	if err := os.RemoveAll(dataDir); err != nil {
+		t.Fatal(err)
+	}
+
 	fromS3 := dataDir // the machine's own path, rebuilt
 	fromDir := filepath.Join(t.TempDir(), "pb_data")
 	for kind, dir := range map[string]string{replica.KindS3: fromS3, replica.KindDir: fromDir} {

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -89,14 +90,27 @@ func StoredFiles(cfg Config, kind string) (map[string]int64, error) {
 	return s.list()
 }
 
-// HasData reports whether the first target already holds a database, so a
-// server on an empty data directory does not silently replace it.
+// HasData reports whether any target already holds a database, so a server
+// on an empty data directory does not silently replace it. It fails only
+// when no target could be asked.
 func HasData(ctx context.Context, cfg Config) (bool, error) {
-	targets := cfg.Targets()
-	if len(targets) == 0 {
-		return false, nil
+	var errs []error
+	for _, t := range cfg.Targets() {
+		has, err := targetHasData(ctx, t)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t, err))
+		} else if has {
+			return true, nil
+		}
 	}
-	client := targets[0].dbClient(DBName)
+	if len(errs) > 0 && len(errs) == len(cfg.Targets()) {
+		return false, errors.Join(errs...)
+	}
+	return false, nil
+}
+
+func targetHasData(ctx context.Context, t Target) (bool, error) {
+	client := t.dbClient(DBName)
 	if err := client.Init(ctx); err != nil {
 		return false, err
 	}
