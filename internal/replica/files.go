@@ -11,7 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/filesystem/blob"
@@ -360,7 +363,8 @@ func (m *fileMirror) copyFile(t *fileTarget, rel, p string) error {
 	return nil
 }
 
-// restoreFiles copies a target's storage/ into dst (a fresh pb_data/storage).
+// restoreFiles copies a target's storage/ into dst (a fresh pb_data/storage),
+// mirrorParallel files at once.
 func restoreFiles(t Target, dst string) (int, error) {
 	s, err := t.objects(storageDir)
 	if err != nil {
@@ -371,21 +375,36 @@ func restoreFiles(t Target, dst string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for rel := range all {
-		if strings.Contains(rel, "..") {
-			continue // never write outside the data directory
-		}
-		rc, err := s.get(rel)
-		if err != nil {
-			return n, err
-		}
-		err = dirStore(dst).put(rel, rc)
-		rc.Close()
-		if err != nil {
-			return n, err
-		}
-		n++
+	rels := make(chan string)
+	var g errgroup.Group
+	var n atomic.Int64
+	for i := 0; i < mirrorParallel; i++ {
+		g.Go(func() error {
+			var first error
+			for rel := range rels {
+				if first != nil {
+					continue // drain
+				}
+				rc, err := s.get(rel)
+				if err == nil {
+					err = dirStore(dst).put(rel, rc)
+					rc.Close()
+				}
+				if err != nil {
+					first = fmt.Errorf("%s: %w", rel, err)
+					continue
+				}
+				n.Add(1)
+			}
+			return first
+		})
 	}
-	return n, nil
+	for rel := range all {
+		if !strings.Contains(rel, "..") { // never write outside the data directory
+			rels <- rel
+		}
+	}
+	close(rels)
+	err = g.Wait()
+	return int(n.Load()), err
 }
