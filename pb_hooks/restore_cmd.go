@@ -40,6 +40,12 @@ func RestoreCommand(app core.App) *cobra.Command {
 					from = replica.KindDir
 				}
 			}
+			if !cfg.Enabled() {
+				return fmt.Errorf("replika belum diatur: atur %s (S3) atau %s (direktori) seperti pada server", replica.EnvS3Bucket, replica.EnvDir)
+			}
+			if _, err := cfg.Target(from); err != nil {
+				return err
+			}
 			if err := clearFreshDataDir(app); err != nil {
 				return err
 			}
