@@ -187,6 +187,9 @@ func ReplicationHealth(app core.App) map[string]any {
 		out["running"] = true
 		st := r.Status(now)
 		out["db_txid"] = st.DBTXID
+		for _, p := range st.Problems {
+			problems = append(problems, "Replika tidak berjalan: "+p+".")
+		}
 		for _, ts := range st.Targets {
 			targets = append(targets, map[string]any{
 				"kind": ts.Kind, "target": ts.Target, "role": ts.Role,

@@ -32,10 +32,10 @@ func TestReplicationHealth(t *testing.T) {
 			ok = ok && tg["lag_transactions"] == uint64(0) && tg["txid"].(uint64) > 0 && tg["last_sync"].(*time.Time) != nil
 		}
 		if ok {
-			if targets[0]["kind"] != replica.KindS3 || targets[0]["role"] != "primary" || targets[1]["kind"] != replica.KindDir {
+			if targets[0]["kind"] != replica.KindDir || targets[0]["role"] != "primary" || targets[1]["kind"] != replica.KindS3 {
 				t.Fatalf("targets: %v", targets)
 			}
-			if strings.Contains(targets[0]["target"].(string), "teduh-test-secret") {
+			if strings.Contains(targets[1]["target"].(string), "teduh-test-secret") {
 				t.Fatal("the health data shows the S3 secret")
 			}
 			break

@@ -110,16 +110,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 // Enabled reports whether any replica target is configured.
 func (c Config) Enabled() bool { return c.Dir != "" || c.S3 != nil }
 
-// Targets lists the configured targets, S3 first: the first is the one
-// Litestream's store manages (compaction, snapshots, clean-up of local
-// files); see Replicator for why S3 takes that place.
+// Targets lists the configured targets, the directory first: the first is
+// the one Litestream's store manages (compaction, snapshots, clean-up of
+// local files); see Replicator for why the directory takes that place.
 func (c Config) Targets() []Target {
 	var out []Target
-	if c.S3 != nil {
-		out = append(out, Target{Kind: KindS3, s3: c.S3})
-	}
 	if c.Dir != "" {
 		out = append(out, Target{Kind: KindDir, dir: c.Dir})
+	}
+	if c.S3 != nil {
+		out = append(out, Target{Kind: KindS3, s3: c.S3})
 	}
 	return out
 }

@@ -166,7 +166,7 @@ type fileTarget struct {
 }
 
 func newFileMirror(r *Replicator, root string) *fileMirror {
-	m := &fileMirror{root: root, logger: func(msg string, args ...any) { r.logger.Error(msg, args...) }}
+	m := &fileMirror{root: root, logger: func(msg string, args ...any) { r.plain.Error(msg, args...) }}
 	for _, ts := range r.targets {
 		m.targets = append(m.targets, &fileTarget{Target: ts.Target, pending: map[string]bool{"": true}, wake: make(chan struct{}, 1)})
 	}

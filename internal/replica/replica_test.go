@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	_ "modernc.org/sqlite"
 
 	"teduh/internal/replica"
@@ -131,43 +132,142 @@ func waitCaughtUp(t *testing.T, r *replica.Replicator, minTXID uint64) replica.S
 }
 
 // A target that loses its copy under a running server (the second disk
-// replaced, the bucket emptied) gets a complete history again.
+// replaced, the bucket emptied) gets a complete history again: the
+// directory (Litestream's own replica) and S3 (the further one) alike.
 func TestTargetEmptiedIsReseeded(t *testing.T) {
+	for _, kind := range []string{replica.KindDir, replica.KindS3} {
+		t.Run(kind, func(t *testing.T) {
+			s3 := s3test.Start(t)
+			data, dir := t.TempDir(), t.TempDir()
+			cfg := configFor(t, s3, dir)
+			db := openDB(t, filepath.Join(data, replica.DBName))
+			db.Exec("CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT)")
+			r, err := replica.Start(cfg, data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			os.MkdirAll(filepath.Join(data, "storage", "c", "r"), 0o755)
+			os.WriteFile(filepath.Join(data, "storage", "c", "r", "f.pdf"), []byte("letter"), 0o644)
+			r.EnqueueFiles("c/r")
+			db.Exec("INSERT INTO items (v) VALUES ('a')")
+			waitCaughtUp(t, r, 0)
+			if kind == replica.KindDir {
+				if err := os.RemoveAll(filepath.Join(dir, "db")); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				fsys, err := filesystem.NewS3("teduh-test", "us-east-1", s3.URL, "teduh-test", "teduh-test-secret", true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if errs := fsys.DeletePrefix("teduh/db/"); len(errs) > 0 {
+					t.Fatal(errs)
+				}
+				fsys.Close()
+			}
+			db.Exec("INSERT INTO items (v) VALUES ('b')")
+			deadline := time.Now().Add(40 * time.Second)
+			for {
+				st := targetStatus(r.Status(time.Now()), kind)
+				if st.Reseeds > 0 && st.LagTX == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("emptied %s replica not reseeded: %+v", kind, st)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			// and it goes on from there
+			db.Exec("INSERT INTO items (v) VALUES ('c')")
+			deadline = time.Now().Add(10 * time.Second)
+			for {
+				out := t.TempDir()
+				if _, err := replica.Restore(context.Background(), cfg, kind, out, nil); err != nil {
+					t.Fatal(err)
+				}
+				n := count(t, filepath.Join(out, replica.DBName))
+				if n == 3 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d rows restored from the reseeded %s, want 3", n, kind)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+}
+
+func targetStatus(st replica.Status, kind string) replica.TargetStatus {
+	for _, ts := range st.Targets {
+		if ts.Kind == kind {
+			return ts
+		}
+	}
+	return replica.TargetStatus{}
+}
+
+// S3 unreachable when the server starts and for a while after: the
+// directory keeps up, S3's failure is reported against S3 alone, and once
+// S3 answers again it catches up and restores everything.
+func TestDirectoryKeepsUpWhileS3IsDown(t *testing.T) {
 	s3 := s3test.Start(t)
+	s3.SetDown(true)
 	data, dir := t.TempDir(), t.TempDir()
 	cfg := configFor(t, s3, dir)
 	db := openDB(t, filepath.Join(data, replica.DBName))
 	db.Exec("CREATE TABLE items (id INTEGER PRIMARY KEY, v TEXT)")
+	os.MkdirAll(filepath.Join(data, "storage", "c", "r"), 0o755)
+	os.WriteFile(filepath.Join(data, "storage", "c", "r", "ktp.png"), []byte("document"), 0o644)
 	r, err := replica.Start(cfg, data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	os.MkdirAll(filepath.Join(data, "storage", "c", "r"), 0o755)
-	os.WriteFile(filepath.Join(data, "storage", "c", "r", "f.pdf"), []byte("letter"), 0o644)
-	r.EnqueueFiles("c/r")
-	db.Exec("INSERT INTO items (v) VALUES ('a')")
-	waitCaughtUp(t, r, 0)
-	if err := os.RemoveAll(filepath.Join(dir, "db")); err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { r.Close() })
+	for i := 0; i < 50; i++ {
+		db.Exec("INSERT INTO items (v) VALUES ('x')")
 	}
-	db.Exec("INSERT INTO items (v) VALUES ('b')")
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		st := r.Status(time.Now())
-		if st.Targets[1].Reseeds > 0 && st.Targets[1].LagTX == 0 {
+		d, s := targetStatus(st, replica.KindDir), targetStatus(st, replica.KindS3)
+		if st.DBTXID > 0 && d.TXID == st.DBTXID && d.FilesCopied > 0 && s.Error != "" && s.FilesError != "" {
+			if d.Error != "" {
+				t.Fatalf("the S3 outage is reported against the directory: %+v", d)
+			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("emptied directory replica not reseeded: %+v", st)
+			t.Fatalf("directory did not keep up while S3 was down: %+v", st)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	s3.SetDown(false)
+	for i := 0; i < 50; i++ {
+		db.Exec("INSERT INTO items (v) VALUES ('y')")
+	}
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		st := r.Status(time.Now())
+		s := targetStatus(st, replica.KindS3)
+		if st.DBTXID > 0 && s.TXID == st.DBTXID && s.FilesCopied > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("S3 did not catch up after the outage: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r.Close()
 	out := t.TempDir()
-	if _, err := replica.Restore(context.Background(), cfg, replica.KindDir, out, nil); err != nil {
+	if _, err := replica.Restore(context.Background(), cfg, replica.KindS3, out, nil); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, filepath.Join(out, replica.DBName)); n != 2 {
-		t.Fatalf("%d rows restored from the reseeded directory, want 2", n)
+	if n := count(t, filepath.Join(out, replica.DBName)); n != 100 {
+		t.Fatalf("%d rows restored from S3 after the outage, want 100", n)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "storage", "c", "r", "ktp.png")); err != nil || string(b) != "document" {
+		t.Fatalf("document after the outage: %q %v", b, err)
 	}
 }

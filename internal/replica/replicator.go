@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,7 @@ var levels = litestream.CompactionLevels{
 const (
 	snapshotInterval  = 24 * time.Hour
 	snapshotRetention = 24 * time.Hour
+	l0Retention       = time.Hour
 )
 
 // maintainEvery is how often a target's history is checked and a further
@@ -55,27 +57,30 @@ var maintainEvery = 15 * time.Second
 //
 // Litestream 0.5 gives a database exactly one replica, and only one process
 // may own its checkpoints, so the targets are not two Litestream instances.
-// The first target (S3 when configured) is the database's own replica, run by
-// a litestream.Store: it converts the WAL into LTX files, uploads them,
+// The first target is the database's own replica, run by a
+// litestream.Store: it converts the WAL into LTX files, uploads them,
 // compacts, snapshots, checkpoints and cleans up. Each further target gets a
 // second litestream.Replica on the same database, uploading the same LTX
 // files, and a litestream.Compactor for its own compaction and retention,
 // scheduled here. A further target that falls behind the local LTX files
-// (its disk was away longer than Litestream keeps them) is reseeded with a
-// fresh snapshot, so it never holds a history with a hole.
+// (it was away longer than they are kept, an hour) is reseeded with a fresh
+// snapshot, so it never holds a history with a hole.
 //
-// S3 is the first target because an office's internet fails more often than
-// its second disk: while S3 is unreachable the local LTX files are kept (the
-// store only deletes what S3 has compacted) and the directory keeps up;
-// when the directory is away, it is reseeded locally, which is cheap.
+// The directory is the first target when configured: Litestream compares
+// the database with its replica before it replicates anything, so the first
+// target must answer when the server starts, and an office's internet fails
+// more often than its second disk. While S3 is unreachable the directory
+// keeps up and S3 catches up from the kept LTX files when it is back.
 type Replicator struct {
 	cfg     Config
 	dataDir string
-	logger  *slog.Logger
+	logger  *slog.Logger // Litestream's store and database log here; errors count against the first target
+	plain   *slog.Logger // this package's own messages name their target themselves
 
 	db      *litestream.DB
 	store   *litestream.Store
 	targets []*targetState
+	skipped []string // configured targets not replicated to, and why
 	files   *fileMirror
 
 	ctx    context.Context
@@ -113,14 +118,21 @@ func Start(cfg Config, dataDir string, logger *slog.Logger) (*Replicator, error)
 	if logger == nil {
 		logger = slog.Default()
 	}
-	r := &Replicator{cfg: cfg, dataDir: dataDir}
+	r := &Replicator{cfg: cfg, dataDir: dataDir, plain: logger}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 
 	db := litestream.NewDB(filepath.Join(dataDir, DBName))
 	db.MonitorInterval = cfg.SyncInterval
 	db.MinCheckpointPageN = CheckpointPages
-	for i, t := range cfg.Targets() {
-		ts := &targetState{Target: t, primary: i == 0, client: t.dbClient(DBName)}
+	for _, t := range cfg.Targets() {
+		if t.Kind == KindDir {
+			// an unmounted second disk would silently fill the first one
+			if fi, err := os.Stat(t.dir); err != nil || !fi.IsDir() {
+				r.skipped = append(r.skipped, fmt.Sprintf("direktori replika %s tidak ada (disk kedua belum terpasang?)", t.dir))
+				continue
+			}
+		}
+		ts := &targetState{Target: t, primary: len(r.targets) == 0, client: t.dbClient(DBName)}
 		ts.replica = litestream.NewReplicaWithClient(db, ts.client)
 		ts.replica.SyncInterval = cfg.SyncInterval
 		if fc, ok := ts.client.(*file.ReplicaClient); ok {
@@ -137,6 +149,9 @@ func Start(cfg Config, dataDir string, logger *slog.Logger) (*Replicator, error)
 		}
 		r.targets = append(r.targets, ts)
 	}
+	if len(r.targets) == 0 {
+		return nil, errors.New(strings.Join(r.skipped, "; "))
+	}
 	// Litestream logs its failures; the primary's also go to the health view.
 	r.logger = slog.New(&errorTap{next: logger.Handler(), onError: func(msg string) {
 		r.targets[0].fail(errors.New(msg))
@@ -145,6 +160,9 @@ func Start(cfg Config, dataDir string, logger *slog.Logger) (*Replicator, error)
 	r.store = litestream.NewStore([]*litestream.DB{db}, levels)
 	r.store.SnapshotInterval = snapshotInterval
 	r.store.SnapshotRetention = snapshotRetention
+	// local LTX files stay an hour after the first target compacted them,
+	// so a further target away for less catches up without a new snapshot
+	r.store.SetL0Retention(l0Retention)
 	r.store.Logger = r.logger
 	r.store.SetShutdownSyncTimeout(5 * time.Second)
 	db.SetLogger(r.logger.With("db", DBName))
@@ -237,13 +255,13 @@ func (r *Replicator) runSecondary(ts *targetState) {
 		err = ts.replica.Sync(r.ctx)
 		var ltxErr *litestream.LTXError
 		if errors.As(err, &ltxErr) && errors.Is(ltxErr.Err, os.ErrNotExist) {
-			r.logger.Warn("replica fell behind the local LTX files; reseeding", "replica", ts.Kind, "txid", ltxErr.MinTXID)
+			r.plain.Warn("replica fell behind the local LTX files; reseeding", "replica", ts.Kind, "txid", ltxErr.MinTXID)
 			err = r.reseed(ts)
 		}
 		if err != nil {
 			if r.ctx.Err() == nil {
 				ts.fail(err)
-				r.logger.Error("replica sync failed", "replica", ts.Kind, "error", err)
+				r.plain.Error("replica sync failed", "replica", ts.Kind, "error", err)
 			}
 			continue
 		}
@@ -251,7 +269,7 @@ func (r *Replicator) runSecondary(ts *targetState) {
 			lastMaintain = time.Now()
 			if err := r.maintain(ts, dpos); err != nil && r.ctx.Err() == nil {
 				ts.fail(err)
-				r.logger.Error("replica compaction failed", "replica", ts.Kind, "error", err)
+				r.plain.Error("replica compaction failed", "replica", ts.Kind, "error", err)
 			}
 		}
 	}
@@ -286,17 +304,15 @@ func (r *Replicator) checkSecondary(ts *targetState, dpos ltx.Pos) error {
 			}
 		}
 	}
-	r.logger.Info("replica holds another history than this database; reseeding", "replica", ts.Kind, "replica_txid", info.MaxTXID, "db_txid", dpos.TXID)
+	r.plain.Info("replica holds another history than this database; reseeding", "replica", ts.Kind, "replica_txid", info.MaxTXID, "db_txid", dpos.TXID)
 	return r.reseed(ts)
 }
 
-// reseed replaces a further target's database files with a snapshot of the
-// database now and the local L0 file of that position, so its history
-// starts there without a hole and its position survives a restart.
+// reseed gives a further target a new history: a snapshot of the database
+// now and the local L0 file of that position (so its position survives a
+// restart), written first; only then is every other file deleted, so the
+// target holds a complete history at every moment.
 func (r *Replicator) reseed(ts *targetState) error {
-	if err := ts.client.DeleteAll(r.ctx); err != nil {
-		return fmt.Errorf("clear replica: %w", err)
-	}
 	pos, rd, err := r.db.SnapshotReader(r.ctx)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
@@ -311,6 +327,21 @@ func (r *Replicator) reseed(ts *targetState) error {
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("write position: %w", err)
+		}
+	}
+	for level := 0; level <= litestream.SnapshotLevel; level++ {
+		keep := func(info *ltx.FileInfo) bool {
+			return (level == litestream.SnapshotLevel && info.MinTXID == 1 && info.MaxTXID == pos.TXID) ||
+				(level == 0 && info.MinTXID == pos.TXID && info.MaxTXID == pos.TXID)
+		}
+		old, err := litestream.FindLTXFiles(r.ctx, ts.client, level, false, func(info *ltx.FileInfo) (bool, error) { return !keep(info), nil })
+		if err != nil {
+			return fmt.Errorf("list L%d: %w", level, err)
+		}
+		if len(old) > 0 {
+			if err := ts.client.DeleteLTXFiles(r.ctx, old); err != nil {
+				return fmt.Errorf("clear L%d: %w", level, err)
+			}
 		}
 	}
 	ts.replica.SetPos(pos)
@@ -342,7 +373,7 @@ func (r *Replicator) checkPrimary(ts *targetState) {
 		if ts.replica.Pos().IsZero() || r.restorable(ts) || r.ctx.Err() != nil {
 			continue
 		}
-		r.logger.Warn("replica holds no complete history; writing a snapshot", "replica", ts.Kind)
+		r.plain.Warn("replica holds no complete history; writing a snapshot", "replica", ts.Kind)
 		if _, err := r.db.Snapshot(r.ctx); err != nil && r.ctx.Err() == nil {
 			ts.fail(fmt.Errorf("snapshot: %w", err))
 			continue
@@ -357,7 +388,7 @@ func (r *Replicator) checkPrimary(ts *targetState) {
 // compaction level by level on its interval, the daily snapshot, retention.
 func (r *Replicator) maintain(ts *targetState, dpos ltx.Pos) error {
 	if !r.restorable(ts) {
-		r.logger.Warn("replica holds no complete history; reseeding", "replica", ts.Kind)
+		r.plain.Warn("replica holds no complete history; reseeding", "replica", ts.Kind)
 		return r.reseed(ts)
 	}
 	now := time.Now()
@@ -410,7 +441,7 @@ func (r *Replicator) maintain(ts *targetState, dpos ltx.Pos) error {
 			return err
 		}
 	}
-	return ts.compactor.EnforceL0Retention(r.ctx, litestream.DefaultL0Retention)
+	return ts.compactor.EnforceL0Retention(r.ctx, l0Retention)
 }
 
 // errorTap passes log records on and reports error-level ones.

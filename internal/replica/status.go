@@ -21,13 +21,14 @@ type TargetStatus struct {
 
 // Status is the replication state at one moment.
 type Status struct {
-	DBTXID  uint64         `json:"db_txid"`
-	Targets []TargetStatus `json:"targets"`
+	DBTXID   uint64         `json:"db_txid"`
+	Targets  []TargetStatus `json:"targets"`
+	Problems []string       `json:"problems,omitempty"` // configured targets not replicated to
 }
 
 // Status reports how far each target is behind the database.
 func (r *Replicator) Status(now time.Time) Status {
-	var st Status
+	st := Status{Problems: r.skipped}
 	if pos, err := r.db.Pos(); err == nil {
 		st.DBTXID = uint64(pos.TXID)
 	}

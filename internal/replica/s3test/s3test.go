@@ -3,7 +3,9 @@
 package s3test
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -17,6 +19,7 @@ type Server struct {
 	URL     string
 	Backend *s3mem.Backend
 	srv     *httptest.Server
+	down    atomic.Bool
 }
 
 // New serves an empty S3 store (buckets are created on first use) until
@@ -24,9 +27,21 @@ type Server struct {
 func New() *Server {
 	backend := s3mem.New()
 	faker := gofakes3.New(backend, gofakes3.WithAutoBucket(true))
-	srv := httptest.NewServer(faker.Server()) // 127.0.0.1, a free port
-	return &Server{URL: srv.URL, Backend: backend, srv: srv}
+	s := &Server{Backend: backend}
+	handler := faker.Server()
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.down.Load() {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		handler.ServeHTTP(w, r)
+	})) // 127.0.0.1, a free port
+	s.URL = s.srv.URL
+	return s
 }
+
+// SetDown makes the server answer 503 to everything (an outage) or serve again.
+func (s *Server) SetDown(down bool) { s.down.Store(down) }
 
 // Close stops the server.
 func (s *Server) Close() { s.srv.Close() }
