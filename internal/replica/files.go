@@ -55,11 +55,12 @@ func (d dirStore) put(rel string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	tmp := dst + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".*.tmp")
 	if err != nil {
 		return err
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a failed copy; a no-op after the rename
 	if _, err := io.Copy(f, r); err != nil {
 		f.Close()
 		return err
@@ -69,6 +70,9 @@ func (d dirStore) put(rel string, r io.Reader) error {
 		return err
 	}
 	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)
@@ -287,6 +291,7 @@ func (m *fileMirror) pass(ctx context.Context, t *fileTarget, dirs map[string]bo
 			}
 		}()
 	}
+	seen := map[string]bool{} // "" and a record's directory overlap
 	for dir := range dirs {
 		if ctx.Err() != nil {
 			failed[dir] = true
@@ -305,7 +310,10 @@ func (m *fileMirror) pass(ctx context.Context, t *fileTarget, dirs map[string]bo
 				return nil
 			}
 			rel, _ := filepath.Rel(m.root, p)
-			jobs <- job{dir, filepath.ToSlash(rel), p}
+			if rel = filepath.ToSlash(rel); !seen[rel] {
+				seen[rel] = true
+				jobs <- job{dir, rel, p}
+			}
 			return nil
 		})
 		if err != nil {
