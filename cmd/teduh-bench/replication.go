@@ -41,6 +41,10 @@ func benchReplication(cfg config, bin, dir string, r *report) error {
 }
 
 func replicaEnv(s3 *s3test.Server, bucket, dir string) ([]string, replica.Config, error) {
+	// the second disk: Teduh writes to no replica directory that is not there
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, replica.Config{}, err
+	}
 	m := s3.Env(bucket)
 	m[replica.EnvDir] = dir
 	var env []string
