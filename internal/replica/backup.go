@@ -106,6 +106,12 @@ func UploadBackup(cfg Config, name, localPath string) map[string]error {
 }
 
 func uploadBackup(t Target, name, localPath string) error {
+	if t.Kind == KindDir {
+		// an unmounted second disk would silently fill the first one
+		if fi, err := os.Stat(t.dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("direktori replika %s tidak ada (disk kedua belum terpasang?)", t.dir)
+		}
+	}
 	s, err := t.objects(backupsDir)
 	if err != nil {
 		return err
