@@ -38,6 +38,7 @@ func main() {
 	app.RootCmd.AddCommand(pb_hooks.StaffCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.AuditCommand(app))
+	app.RootCmd.AddCommand(pb_hooks.RestoreCommand(app), pb_hooks.BackupCommand(app))
 
 	if publicDir != "" {
 		pb_hooks.ServePages(app, os.DirFS(publicDir), false)

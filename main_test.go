@@ -96,7 +96,7 @@ func serve(t *testing.T, bin, workDir string, args ...string) (base string, out 
 	cmd := exec.Command(bin, append([]string{"serve", "--http=" + addr}, args...)...)
 	cmd.Dir = workDir
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Env = append(os.Environ(), "TEDUH_SWEEP_MINUTES=600")
+	cmd.Env = append(os.Environ(), "TEDUH_SWEEP_MINUTES=600", "TEDUH_CHALLENGE_THRESHOLD=0")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -194,6 +194,14 @@ func writeJSONFile(path string, v any) error {
 	return os.Rename(tmp, path)
 }
 
+// MarkRestored notes, in a data directory just rebuilt by `teduh restore`
+// or `teduh backup restore`, what it was rebuilt from; the server's next
+// start appends the restore entry to the chain.
+func MarkRestored(dataDir, from string) error {
+	return writeJSONFile(filepath.Join(dataDir, auditDir, "restore-pending.json"),
+		map[string]any{"backup": from, "before": auditchain.Head{}, "at": time.Now().UTC()})
+}
+
 // ReconcileAuditHead runs at start: after a restore it appends the entry
 // that names the backup and the gap; otherwise, if the database ends before
 // (or differs from) the head written outside it, it records that gap in
@@ -218,6 +226,10 @@ func (t *Teduh) ReconcileAuditHead(app core.App) error {
 			"before_seq": pending.Before.Seq, "before_hash": pending.Before.Hash,
 			"restored_seq": tail.Seq, "restored_hash": tail.Hash,
 			"lost_entries": max(0, pending.Before.Seq-tail.Seq),
+		}
+		if pending.Before.Seq == 0 {
+			// restored onto a new machine: the old head went with the old disk
+			detail["lost_entries"] = "tidak diketahui: kepala rantai sebelum pemulihan tidak tersedia"
 		}
 		if err := t.writeAudit(app, auditSource{}, nil, "restore", "audit_log", "", detail); err != nil {
 			return err

@@ -64,7 +64,7 @@ func freeAddr(t testing.TB) string {
 func startServer(t testing.TB, dir, addr string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TEDUH_TEST_SERVER="+dir+"|"+addr)
+	cmd.Env = append(os.Environ(), "TEDUH_TEST_SERVER="+dir+"|"+addr, "TEDUH_CHALLENGE_THRESHOLD=0")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

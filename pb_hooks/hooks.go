@@ -12,6 +12,7 @@ import (
 	"teduh/internal/access"
 	"teduh/internal/definitions"
 	"teduh/internal/engine"
+	"teduh/internal/replica"
 )
 
 // Config adjusts Register; the zero value is the production setup.
@@ -20,6 +21,9 @@ type Config struct {
 	Now func() time.Time
 	// Definitions replaces the embedded complaint definitions.
 	Definitions *definitions.Set
+	// Replication replaces the replica and backup-key settings read from
+	// the environment (TEDUH_REPLICA_*, TEDUH_BACKUP_RECIPIENTS).
+	Replication *replica.Config
 }
 
 // Service ties one form and workflow definition to the collections that hold
@@ -46,6 +50,8 @@ type Teduh struct {
 	policy    *access.Policy
 	gate      *gate
 	heads     headKeeper
+
+	replication *replication
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -118,6 +124,9 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	// --- system health and start-up notes --------------------------------------
 	app.OnServe().BindFunc(t.bindHealthRoutes)
 	app.OnServe().BindFunc(t.printStartupNotes)
+
+	// --- replicas and encrypted backups --------------------------------------
+	t.bindReplication(cfg.Replication)
 
 	return t, nil
 }

@@ -35,7 +35,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "dur", 3*time.Second, "duration of each load run")
 	flag.IntVar(&cfg.queries, "queries", 200, "requests per query measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "where to write the report (empty: stdout only)")
-	flag.StringVar(&cfg.only, "only", "intake,scale,docs,form", "which parts to run (form alone updates only its section of -out)")
+	flag.StringVar(&cfg.only, "only", "intake,scale,docs,form,replication", "which parts to run (form alone updates only its section of -out)")
 	flag.BoolVar(&cfg.keepTemp, "keep", false, "keep the temporary data directories")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -75,6 +75,11 @@ func main() {
 	}
 	if strings.Contains(cfg.only, "form") {
 		if err := benchForm(cfg, bin, filepath.Join(tmp, "form"), r); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if strings.Contains(cfg.only, "replication") {
+		if err := benchReplication(cfg, bin, filepath.Join(tmp, "replication"), r); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -1,0 +1,5 @@
+package replica
+
+import "time"
+
+func init() { maintainEvery = time.Second }
