@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 
 	"teduh/internal/challenge"
 	"teduh/pb_hooks"
@@ -139,5 +141,124 @@ func TestBrowserComplaintFormDuringAFlood(t *testing.T) {
 	}
 	if !b.requested(base + "/assets/vendor/sha256") {
 		t.Error("the form did not solve a challenge")
+	}
+}
+
+// During a flood the officers hear of ordinary new complaints once a minute,
+// in one digest naming them all; an emergency still reaches them on its own;
+// the sweep does not alert the digested ones one by one afterwards.
+func TestFloodDigestsAlerts(t *testing.T) {
+	now := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+	h := newHarness(t, now)
+	officer, _ := h.Staff("petugas@teduh.test", "Petugas", "officer", true)
+	h.Staff("kepala@teduh.test", "Kepala", "supervisor", true)
+	// the operator's override of the office's threshold (tested here too)
+	os.Setenv("TEDUH_CHALLENGE_THRESHOLD", "3")
+	defer os.Unsetenv("TEDUH_CHALLENGE_THRESHOLD")
+	for i := 0; i < 2; i++ { // below the threshold: alerted one by one
+		h.submit(validComplaint())
+	}
+	// a flood: solved challenges, so the submissions are accepted
+	for i := 0; i < 5; i++ {
+		res := h.Do("POST", "/api/public/complaints", validComplaint(), "")
+		params := res.JSON["data"].(map[string]any)["challenge"].(map[string]any)["params"].(map[string]any)
+		sol, _ := challenge.Solve(challenge.Challenge{Algorithm: "SHA-256", Challenge: params["challenge"].(string),
+			MaxNumber: int64(params["maxnumber"].(float64)), Salt: params["salt"].(string), Signature: params["signature"].(string)})
+		body := validComplaint()
+		if i == 3 {
+			body = with(body, "immediate_danger", true)
+		}
+		if res := h.doWithHeader("/api/public/complaints", body, pb_hooks.ChallengeHeader, sol.Encode()); res.Status != 200 {
+			t.Fatalf("flood complaint %d: %d %s", i, res.Status, res)
+		}
+	}
+	h.Teduh.Reminders().Wait()
+	kinds := func() map[string]int {
+		var rows []struct {
+			Kind string `db:"kind"`
+		}
+		if err := h.App.DB().NewQuery("SELECT kind FROM notifications WHERE recipient = {:r}").Bind(map[string]any{"r": officer.Id}).All(&rows); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, r := range rows {
+			out[r.Kind]++
+		}
+		return out
+	}
+	if k := kinds(); k["new_complaint"] != 2 || k["new_emergency"] != 1 || k["new_complaints_digest"] != 0 {
+		t.Fatalf("before the minute's digest: %v", k)
+	}
+	n, err := h.Teduh.Reminders().FlushDigest(now.Add(time.Minute))
+	if err != nil || n != 4 {
+		t.Fatalf("digest of %d cases (%v), want the 4 ordinary ones", n, err)
+	}
+	if k := kinds(); k["new_complaints_digest"] != 1 || k["new_complaint"] != 2 {
+		t.Fatalf("after the digest: %v", k)
+	}
+	if n, _ := h.Teduh.Reminders().FlushDigest(now.Add(2 * time.Minute)); n != 0 {
+		t.Errorf("a second digest named %d cases again", n)
+	}
+	// the sweep's catch-up leaves the digested cases alone
+	h.sweepAt(now.Add(10 * time.Minute))
+	if k := kinds(); k["new_complaint"] != 2 || k["new_complaints_digest"] != 1 {
+		t.Errorf("after the sweep: %v", k)
+	}
+	msg, _ := h.App.FindFirstRecordByFilter("notifications", "kind = 'new_complaints_digest'")
+	if !strings.Contains(msg.GetString("message"), "4 pengaduan") {
+		t.Errorf("digest message %q", msg.GetString("message"))
+	}
+}
+
+// Supervisors mark a flood's complaints as spam: withdrawn with the reason,
+// audited, and undone the same way, after which the case is handled as usual.
+func TestSpamBatchMarkAndUndo(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
+	_, officer := h.Staff("petugas@teduh.test", "Petugas", "officer", true)
+	_, sup := h.Staff("kepala@teduh.test", "Kepala", "supervisor", true)
+	a, b := h.submit(validComplaint()), h.submit(validComplaint())
+	handled := h.submit(validComplaint())
+	h.mustStep(officer, handled.Id, 2, "done", "Korban ditenangkan.", nil)
+
+	body := map[string]any{"cases": []string{a.Id, b.Id}, "reason": "Kiriman massal dari 200 alamat pukul 09.00–09.05"}
+	if res := h.Do("POST", "/api/spam-batches", body, officer); res.Status != 403 {
+		t.Errorf("officer: %d", res.Status)
+	}
+	if res := h.Do("POST", "/api/spam-batches", map[string]any{"cases": []string{a.Id, handled.Id}, "reason": "x"}, sup); res.Status != 400 || res.FieldCode("cases") != "not_markable" {
+		t.Fatalf("a handled case: %d %s", res.Status, res)
+	}
+	if h.reload(a).GetString("status") != "new" {
+		t.Fatal("a refused batch changed a case")
+	}
+	if res := h.Do("POST", "/api/spam-batches", map[string]any{"cases": []string{a.Id}}, sup); res.FieldCode("reason") != "required" {
+		t.Errorf("no reason: %s", res)
+	}
+	res := h.Do("POST", "/api/spam-batches", body, sup)
+	if res.Status != 200 || res.JSON["size"] != float64(2) {
+		t.Fatalf("mark: %d %s", res.Status, res)
+	}
+	batch := res.JSON["id"].(string)
+	for _, c := range []*core.Record{a, b} {
+		if r := h.reload(c); r.GetString("status") != "withdrawn" || r.GetDateTime("closed_at").IsZero() {
+			t.Fatalf("marked case: %s %v", r.GetString("status"), r.GetDateTime("closed_at"))
+		}
+	}
+	if e := auditEntries(t, h, "action = 'spam_mark' && record_id = {:b}", map[string]any{"b": batch}); len(e) != 1 {
+		t.Errorf("%d spam_mark entries", len(e))
+	}
+	// undone: the cases are back, and take their steps as usual
+	if res := h.Do("POST", "/api/spam-batches/"+batch+"/undo", map[string]any{"reason": "Ternyata pengaduan asli dari satu sekolah"}, sup); res.Status != 200 {
+		t.Fatalf("undo: %d %s", res.Status, res)
+	}
+	if res := h.Do("POST", "/api/spam-batches/"+batch+"/undo", map[string]any{"reason": "lagi"}, sup); res.Status != 409 {
+		t.Errorf("undo twice: %d", res.Status)
+	}
+	r := h.reload(a)
+	if r.GetString("status") != "new" || r.GetInt("current_step") != 1 || !r.GetDateTime("closed_at").IsZero() {
+		t.Fatalf("after undo: %s step %d", r.GetString("status"), r.GetInt("current_step"))
+	}
+	h.mustStep(officer, a.Id, 2, "done", "Korban ditenangkan setelah tanda spam dibatalkan.", nil)
+	if e := auditEntries(t, h, "action = 'spam_undo'", nil); len(e) != 1 {
+		t.Errorf("%d spam_undo entries", len(e))
 	}
 }

@@ -117,6 +117,8 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 
 	// --- reminders and notifications ---------------------------------------
 	t.bindReminders()
+	app.OnServe().BindFunc(t.digestWithServer)
+	app.OnServe().BindFunc(t.bindSpam)
 
 	// --- audit trail of writes ------------------------------------------------
 	t.bindAudit()

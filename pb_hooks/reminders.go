@@ -134,6 +134,7 @@ func (s *ReminderService) Sweep(now time.Time) (rep *SweepReport, err error) {
 	for _, c := range cases {
 		due = append(due, reminders.Due(c, now, loc)...)
 	}
+	due = s.withoutDigested(due)
 	rep = &SweepReport{Now: now, Cases: len(cases)}
 	created, err := s.deliver(s.app, due, loc, rep)
 	s.announce(created)
@@ -476,6 +477,9 @@ func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout)
 // failure is logged, never fatal to the complaint: the next sweep finds a
 // new complaint without its alert and stores it (dueQueries).
 func (s *ReminderService) AlertInTx(tx core.App, rec *core.Record) []*core.Record {
+	if s.digestInTx(tx, rec) {
+		return nil // the minute's digest alerts it (digest.go)
+	}
 	row := caseRow{
 		ID: rec.Id, Number: rec.GetString("number"), Status: rec.GetString("status"), Urgency: rec.GetString("urgency"),
 		Channel: rec.GetString("channel"), AssignedTo: rec.GetString("assigned_to"), Created: rec.GetDateTime("created"),

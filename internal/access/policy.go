@@ -236,6 +236,13 @@ func teduhCollections() []*Collection {
 			Query:    supervisorOnly("id", "kind", "rating", "created"),
 		},
 		{
+			// a batch of complaints marked as spam names the cases
+			Name:     "spam_batches",
+			Personal: true,
+			Read:     supervisorOnly(AllFields),
+			Query:    supervisorOnly("id", "size", "undone_at", "created"),
+		},
+		{
 			// the trail itself names who looked at which case, and what they
 			// searched for: reading it is a read of personal data too
 			Name:     "audit_log",

@@ -173,6 +173,8 @@ var teduhRoutes = []Route{
 	pb("POST", "/api/referrals/{id}/letter/email", StaffOnly, Plain),
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
 	pb("GET", "/api/system-health", SupervisorsOnly, Plain),
+	pb("POST", "/api/spam-batches", SupervisorsOnly, Plain),
+	pb("POST", "/api/spam-batches/{id}/undo", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

@@ -21,6 +21,7 @@ var titles = map[Kind]string{
 	KindReferralUnanswered:  "Rujukan belum dijawab",
 	KindDispositionWaiting:  "Kasus menunggu disposisi",
 	KindDispositionReminder: "Disposisi belum diberikan",
+	KindNewComplaintsDigest: "Banyak pengaduan online baru sekaligus",
 }
 
 // Title is a short heading for a kind (mail subject, console list).
@@ -57,6 +58,8 @@ func (r Reminder) Message(loc *time.Location) string {
 		return fmt.Sprintf("Rujukan untuk kasus %s yang dikirim %s belum dijawab lembaga tujuan setelah %d hari. Hubungi lembaga tersebut.", n, FormatDate(r.Deadline, loc), r.DaysWaiting)
 	case KindDispositionWaiting:
 		return fmt.Sprintf("Kasus %s sudah diidentifikasi lengkap dan menunggu disposisi tindak lanjut (langkah %d) dari kepala/penyelia.", n, r.Step)
+	case KindNewComplaintsDigest:
+		return digestMessage(r.Numbers)
 	case KindDispositionReminder:
 		return fmt.Sprintf("Kasus %s masih menunggu disposisi tindak lanjut (langkah %d) sejak %s. Penanganan tidak dapat berlanjut sebelum disposisi diberikan.", n, r.Step, FormatTime(r.Deadline.Add(-DispositionReminderAfter), loc))
 	}
@@ -87,4 +90,33 @@ func FormatTime(t time.Time, loc *time.Location) string {
 		zone = "UTC" + t.Format("-07:00")
 	}
 	return fmt.Sprintf("%s pukul %s %s", FormatDate(t, loc), t.Format("15.04"), zone)
+}
+
+// Digest is the alert that stands for the new complaints of one minute
+// during a flood: to everyone on duty, pointing at the first case.
+func Digest(caseIDs, numbers []string, minute time.Time, loc *time.Location) Reminder {
+	return Reminder{
+		Key: "new_complaints_digest:" + minute.UTC().Format("2006-01-02T15:04") + ":" + caseIDs[0], Kind: KindNewComplaintsDigest, To: OnDuty,
+		CaseID: caseIDs[0], Number: numbers[0], Numbers: numbers, Deadline: minute, Day: Day(minute, loc),
+	}
+}
+
+// digestMessage names the cases, as many as the notification holds.
+func digestMessage(numbers []string) string {
+	head := fmt.Sprintf("Banyak kiriman masuk sekaligus: %d pengaduan online baru dalam satu menit terakhir. Semua ada di antrean; pengaduan darurat tetap diberitahukan satu per satu. Nomor: ", len(numbers))
+	var b strings.Builder
+	b.WriteString(head)
+	for i, n := range numbers {
+		part := n
+		if i > 0 {
+			part = ", " + n
+		}
+		if b.Len()+len(part) > 940 {
+			fmt.Fprintf(&b, " dan %d lainnya", len(numbers)-i)
+			break
+		}
+		b.WriteString(part)
+	}
+	b.WriteString(".")
+	return b.String()
 }

@@ -29,13 +29,16 @@ const (
 	KindReferralUnanswered  Kind = "referral_unanswered"
 	KindDispositionWaiting  Kind = "disposition_waiting"
 	KindDispositionReminder Kind = "disposition_reminder"
+	// KindNewComplaintsDigest stands, during a flood, for the new-complaint
+	// alerts of a minute (emergencies are still alerted one by one).
+	KindNewComplaintsDigest Kind = "new_complaints_digest"
 )
 
 // Kinds lists every kind, for the collection's select field and templates.
 var Kinds = []Kind{
 	KindNewComplaint, KindNewEmergency, KindFirstResponseMissed, KindSLADueSoon,
 	KindSLADueToday, KindSLAOverdue, KindSLAEscalation, KindReferralUnanswered,
-	KindDispositionWaiting, KindDispositionReminder,
+	KindDispositionWaiting, KindDispositionReminder, KindNewComplaintsDigest,
 }
 
 // Audience is who receives a reminder; the caller resolves it to staff.
@@ -142,6 +145,8 @@ type Reminder struct {
 	Day string
 	// Step is the step a case waits for (disposition reminders).
 	Step int
+	// Numbers are the cases a digest stands for.
+	Numbers []string
 }
 
 // NewComplaint is the alert for a complaint that has just been submitted

@@ -9,6 +9,7 @@ import { ctx } from './state.js';
 const KIND_LABELS = {
   new_complaint: 'Pengaduan baru',
   new_emergency: 'Pengaduan darurat baru',
+  new_complaints_digest: 'Banyak pengaduan baru sekaligus',
   first_response_missed: 'Respons pertama terlambat',
   sla_due_soon: 'Tenggat segera tiba',
   sla_due_today: 'Tenggat hari ini',
