@@ -3,6 +3,7 @@ package pb_hooks_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -260,5 +261,44 @@ func TestSpamBatchMarkAndUndo(t *testing.T) {
 	h.mustStep(officer, a.Id, 2, "done", "Korban ditenangkan setelah tanda spam dibatalkan.", nil)
 	if e := auditEntries(t, h, "action = 'spam_undo'", nil); len(e) != 1 {
 		t.Errorf("%d spam_undo entries", len(e))
+	}
+}
+
+// In the console a supervisor marks a flood's complaints as spam and undoes it.
+func TestConsoleMarksAFloodAsSpam(t *testing.T) {
+	h, base := consoleServer(t)
+	h.Staff("kepala@teduh.test", "Kepala Bidang", "supervisor", true)
+	var flood []*core.Record
+	for i := 0; i < 3; i++ {
+		flood = append(flood, h.submit(with(validComplaint(), "victim_name", fmt.Sprintf("Kiriman %d", i))))
+	}
+	b := openConsole(t, base)
+	b.expectMissingFeatures(h)
+	b.consoleSignIn("kepala@teduh.test")
+	b.goHash("#/kiriman-massal")
+	b.step("waiting for the flood's cases", chromedp.WaitVisible(chromedp.CSS(`#spam-cases input.spam-pick`)))
+	b.click("spam-all")
+	b.typeInto("spam-reason", "Kiriman massal dari banyak alamat")
+	b.click("spam-submit")
+	b.waitJS("the batch is listed", `document.getElementById('spam-batches').innerText.includes('3 pengaduan')`)
+	for _, c := range flood {
+		if st := h.reload(c).GetString("status"); st != "withdrawn" {
+			t.Fatalf("%s: %s after marking", c.GetString("number"), st)
+		}
+	}
+	batch, err := h.App.FindFirstRecordByFilter("spam_batches", "id != ''")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.typeInto("undo-"+batch.Id, "Ternyata pengaduan asli")
+	b.click("undo-btn-" + batch.Id)
+	b.waitJS("the batch shows it was undone", `document.getElementById('spam-batches').innerText.includes('Dibatalkan')`)
+	for _, c := range flood {
+		if st := h.reload(c).GetString("status"); st != "new" {
+			t.Fatalf("%s: %s after undoing", c.GetString("number"), st)
+		}
+	}
+	if over := js[int](b, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+		t.Errorf("the page is %d px wider than the phone", over)
 	}
 }

@@ -289,12 +289,13 @@ const (
 	formEnd   = "<!-- /teduh-bench:form -->"
 )
 
-// spliceForm puts the form section into an existing report in place of the
-// previous one (or at its end), leaving the other parts as they were.
-func spliceForm(existing, section string) string {
-	if i := strings.Index(existing, formBegin); i >= 0 {
-		if j := strings.Index(existing[i:], formEnd); j >= 0 {
-			return existing[:i] + strings.TrimSuffix(section, "\n") + existing[i+j+len(formEnd):]
+// splice puts a section (between its begin and end markers) into an
+// existing report in place of the previous one (or at its end), leaving the
+// other parts as they were.
+func splice(existing, begin, end, section string) string {
+	if i := strings.Index(existing, begin); i >= 0 {
+		if j := strings.Index(existing[i:], end); j >= 0 {
+			return existing[:i] + strings.TrimSuffix(section, "\n") + existing[i+j+len(end):]
 		}
 	}
 	return strings.TrimRight(existing, "\n") + "\n\n" + section

@@ -39,6 +39,7 @@ type report struct {
 	dur         time.Duration
 	sweep       sweepFigures
 	form        *formFigures
+	flood       *floodFigures
 	extra       []string
 }
 
@@ -98,6 +99,9 @@ func (r *report) markdown() string {
 	}
 	if r.form != nil {
 		b.WriteString("\n" + r.form.markdown())
+	}
+	if r.flood != nil {
+		b.WriteString("\n" + r.flood.markdown())
 	}
 	for _, e := range r.extra {
 		b.WriteString("\n" + e + "\n")

@@ -13,9 +13,10 @@ import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
+import { loadSpam, bindSpam } from './spam.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'health', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'health', 'spam', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -49,7 +50,7 @@ function signedOutUI(message) {
   forgetCase();
   clearHealth();
   // nothing of a case stays in the page once its reader is gone
-  for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
+  for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
   $('#new-form').reset();
   $('#app-nav').hidden = true;
@@ -305,6 +306,12 @@ function route() {
       renderNewCase();
       $('#new-title').focus();
       return;
+    case '#/kiriman-massal':
+      if (!isSupervisor()) break;
+      show('spam');
+      $('#spam-title').focus();
+      loadSpam();
+      return;
     case '#/tim':
       if (!isSupervisor()) break;
       show('team');
@@ -339,6 +346,7 @@ function bind() {
   $('#signin-code-cancel').addEventListener('click', cancelCode);
   $('#forgot-form').addEventListener('submit', forgot);
   $('#reset-form').addEventListener('submit', resetPassword);
+  bindSpam();
   for (const ev of ['pointerdown', 'keydown', 'touchstart', 'wheel']) document.addEventListener(ev, active, { passive: true });
   $('#signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
