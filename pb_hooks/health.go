@@ -58,6 +58,8 @@ type Health struct {
 	Backups   BackupHealth   `json:"backups"`
 	Disk      DiskHealth     `json:"disk"`
 	Audit     map[string]any `json:"audit"`
+	// Replication: the replicas and the encrypted backups (replication.go)
+	Replication map[string]any `json:"replication"`
 }
 
 // MailHealth: whether mail is set up, when it last worked, and what it
@@ -171,7 +173,10 @@ func (t *Teduh) SystemHealth(app core.App, now time.Time, origin string) *Health
 	h.Backups = backupHealth(app, now)
 	h.Disk = diskHealth(app.DataDir())
 	h.Audit = auditHealth(app)
-	h.OK = h.Mail.OK && h.AppURL.OK && h.Reminders.OK && h.Backups.OK && h.Disk.OK
+	h.Replication = ReplicationHealth(app)
+	problems, _ := h.Replication["errors"].([]string)
+	h.Replication["ok"] = len(problems) == 0
+	h.OK = h.Mail.OK && h.AppURL.OK && h.Reminders.OK && h.Backups.OK && h.Disk.OK && len(problems) == 0
 	return h
 }
 

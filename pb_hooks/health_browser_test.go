@@ -54,7 +54,7 @@ func TestConsoleSystemHealthOnAPhone(t *testing.T) {
 		}
 		b.click("nav-health")
 		b.step("waiting for the health report", chromedp.WaitVisible(chromedp.ID("health-mail")))
-		b.waitJS("the report is complete", `document.querySelectorAll('#health-body > section.card').length === 6`)
+		b.waitJS("the report is complete", `document.querySelectorAll('#health-body > section.card').length === 7`)
 
 		summary := b.text("health-summary")
 		if !strings.Contains(summary, "perlu perhatian") {

@@ -1,6 +1,7 @@
 package pb_hooks_test
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"os"
@@ -152,8 +153,12 @@ func TestSystemHealthWhenSetUpAndWhenItGoesQuiet(t *testing.T) {
 		t.Errorf("audit: %v", a)
 	}
 	disk := healthPart(t, res, "disk")
-	if want := disk["ok"] == true; res.JSON["ok"] != want {
-		t.Errorf("overall ok %v with every part ok but the disk (%v)", res.JSON["ok"], disk)
+	repl := healthPart(t, res, "replication")
+	if repl["ok"] != false || !strings.Contains(fmt.Sprint(repl["errors"]), "Replikasi belum diatur") {
+		t.Errorf("replication without replicas: %v", repl)
+	}
+	if want := disk["ok"] == true && repl["ok"] == true; res.JSON["ok"] != want {
+		t.Errorf("overall ok %v with every part ok but the disk (%v) and the replicas (%v)", res.JSON["ok"], disk, repl)
 	}
 
 	// three days without a sweep or a backup

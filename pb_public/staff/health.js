@@ -90,6 +90,7 @@ function render(h) {
       ['Lokasi data', h.disk.path],
     ], [h.disk.problem]),
     auditCard(h.audit || {}),
+    replicationCard(h.replication || {}),
   ];
   const bad = parts.filter((p) => p.dataset.ok === 'false').length;
   $('#health-summary').replaceChildren(el('p', { class: bad ? 'alert' : 'ok' },
@@ -123,7 +124,7 @@ function backupCard(b) {
 }
 
 function auditCard(a) {
-  const labels = { unknown: 'Belum dapat diperiksa', ok: 'Utuh', error: 'Tidak dapat diperiksa' };
+  const labels = { unknown: 'Belum dapat diperiksa', ok: 'Utuh', broken: 'Tidak utuh', error: 'Tidak dapat diperiksa' };
   const facts = [['Keadaan', labels[a.status] || String(a.status || '–')]];
   for (const [k, v] of Object.entries(a)) {
     if (k !== 'status' && k !== 'error') facts.push([k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
@@ -131,6 +132,19 @@ function auditCard(a) {
   const ok = a.status === 'unknown' ? null : a.status === 'ok';
   return card('health-audit', 'Rantai catatan akses (audit)', ok, facts,
     [a.status === 'error' ? a.error : '', ok !== false || a.status === 'error' ? '' : 'Rantai catatan akses tidak utuh. Hubungi administrator sistem.']);
+}
+
+// replicationCard: the copies of the database on other disks (Litestream)
+// and the encrypted backups.
+function replicationCard(r) {
+  const facts = [['Replikasi', r.configured ? (r.running ? 'Berjalan' : 'Diatur, tidak berjalan') : 'Belum diatur']];
+  for (const t of r.targets || []) {
+    facts.push([`Replika ${t.kind}`, t.last_sync ? `sinkron ${fmtDateTime(t.last_sync)}, tertinggal ${Math.round(t.lag_seconds || 0)} detik` : 'belum pernah sinkron']);
+  }
+  const b = r.backup || {};
+  facts.push(['Cadangan terenkripsi', b.encrypted ? 'Ya' : 'Tidak']);
+  if (b.last) facts.push(['Cadangan terakhir', `${b.last.name} (${fmtDateTime(b.last.time)})${b.last.uploaded_s3 ? ', terunggah ke S3' : ''}`]);
+  return card('health-replication', 'Replika dan cadangan terenkripsi', r.ok, facts, r.errors || []);
 }
 
 export async function loadHealth() {
