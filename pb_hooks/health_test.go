@@ -1,9 +1,9 @@
 package pb_hooks_test
 
 import (
-	"fmt"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
