@@ -738,6 +738,8 @@ func (t *Teduh) reportPDF(e *core.RequestEvent) error {
 				label = o.Label
 			} else if outcome == engine.OutcomeWithdrawn {
 				label = wf.Withdraw.Label
+			} else if l, ok := spamLabels[outcome]; ok {
+				label = l
 			}
 			data, _ := stepData(rec)
 			s.Entries = append(s.Entries, documents.StepEntry{

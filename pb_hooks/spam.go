@@ -1,9 +1,11 @@
 package pb_hooks
 
 // Marking a flood's complaints as spam. A supervisor picks the complaints
-// of a flood and marks them as one batch: each is withdrawn with the reason,
-// as any withdrawal is recorded (a step record, the case closed), and the
-// batch remembers where each case stood. Undoing the batch reopens each case
+// of a flood and marks them as one batch: each is withdrawn with the reason
+// (the case closed as withdrawn, and a step record with the outcome "spam":
+// not "withdrawn", so that the database's guarantee that a step advances a
+// case once, idx_case_steps_advance, leaves it out and the step can be taken
+// again after an undo), and the batch remembers where each case stood. Undoing the batch reopens each case
 // where it was, with a step record saying so. Both are audited. Only cases
 // nobody has started handling (still at step 1) can be marked: a case an
 // officer has answered is not spam.
@@ -21,6 +23,18 @@ import (
 )
 
 const spamBatches = "spam_batches"
+
+// The outcomes of the step records a spam batch writes.
+const (
+	OutcomeSpam       = "spam"
+	OutcomeSpamUndone = "spam_undone"
+)
+
+// spamLabels are those outcomes as people read them.
+var spamLabels = map[string]string{
+	OutcomeSpam:       "Ditandai kiriman massal (spam), dicabut",
+	OutcomeSpamUndone: "Tanda spam dibatalkan",
+}
 
 // spamCase is a case of a batch with where it stood before.
 type spamCase struct {
@@ -95,7 +109,7 @@ func (t *Teduh) markSpam(e *core.RequestEvent) error {
 		for _, sc := range cases {
 			step := wf.Step(sc.CurrentStep + 1)
 			notes := "Ditandai sebagai kiriman massal (spam) oleh " + e.Auth.GetString("name") + ": " + body.Reason
-			if err := t.systemStep(tx, e.Auth, sc.ID, step, engine.OutcomeWithdrawn, notes, map[string]any{"spam_batch": batch.Id}); err != nil {
+			if err := t.systemStep(tx, e.Auth, sc.ID, step, OutcomeSpam, notes, map[string]any{"spam_batch": batch.Id}); err != nil {
 				return err
 			}
 			kase, err := tx.FindRecordById(t.complaint.CaseCollection, sc.ID)
@@ -162,7 +176,7 @@ func (t *Teduh) undoSpam(e *core.RequestEvent) error {
 				continue
 			}
 			notes := "Tanda spam dibatalkan oleh " + e.Auth.GetString("name") + ": " + body.Reason
-			if err := t.systemStep(tx, e.Auth, sc.ID, wf.Step(kase.GetInt("current_step")), "reopened", notes, map[string]any{"spam_batch": batch.Id}); err != nil {
+			if err := t.systemStep(tx, e.Auth, sc.ID, wf.Step(kase.GetInt("current_step")), OutcomeSpamUndone, notes, map[string]any{"spam_batch": batch.Id}); err != nil {
 				return err
 			}
 			kase.Set("status", sc.Status)

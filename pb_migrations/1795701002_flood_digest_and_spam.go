@@ -48,19 +48,6 @@ func init() {
 		)
 		timestamps(c)
 		c.AddIndex("idx_spam_batches_created", false, "created", "")
-		if err := app.Save(c); err != nil {
-			return err
-		}
-		// a spam marking can be undone, and the case then takes its next step
-		// again: the "a step advances a case once" guarantee leaves out the
-		// withdrawals a spam batch made
-		steps, err := app.FindCollectionByNameOrId("case_steps")
-		if err != nil {
-			return err
-		}
-		steps.RemoveIndex("idx_case_steps_advance")
-		steps.AddIndex("idx_case_steps_advance", true, "complaint, step",
-			"outcome IN ('done', 'skipped', 'withdrawn') AND COALESCE(json_extract(CASE WHEN json_valid(data) THEN data END, '$.spam_batch'), '') = ''")
-		return app.Save(steps)
+		return app.Save(c)
 	}, nil)
 }
