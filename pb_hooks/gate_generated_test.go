@@ -140,8 +140,20 @@ func (w *genWorld) hiddenFrom(t *testing.T, viewer *core.Record) map[string][]st
 	if viewer.GetString("role") == "officer" {
 		p := dbx.Params{"me": viewer.Id}
 		hidden["complaints"] = ids("complaints", "assigned_to != '' && assigned_to != {:me}", p)
-		hidden["case_steps"] = ids("case_steps", "complaint.assigned_to != '' && complaint.assigned_to != {:me}", p)
-		hidden["referrals"] = ids("referrals", "complaint.assigned_to != '' && complaint.assigned_to != {:me}", p)
+		// every personal collection that hangs off a case: its records of
+		// the hidden cases (steps, referrals, and whatever comes next)
+		complaints, _ := h.App.FindCollectionByNameOrId("complaints")
+		for name, c := range access.Teduh().Collections {
+			coll, err := h.App.FindCollectionByNameOrId(name)
+			if !c.Personal || err != nil || name == "notifications" {
+				continue
+			}
+			for _, f := range coll.Fields {
+				if rf, ok := f.(*core.RelationField); ok && rf.CollectionId == complaints.Id {
+					hidden[name] = append(hidden[name], ids(name, rf.Name+".assigned_to != '' && "+rf.Name+".assigned_to != {:me}", p)...)
+				}
+			}
+		}
 	}
 	hidden["notifications"] = ids("notifications", "recipient != {:me}", dbx.Params{"me": viewer.Id})
 	return hidden
