@@ -21,6 +21,17 @@ import (
 )
 
 func main() {
+	// the definitions linter needs no server, no database, and must work
+	// while the data directory's definitions are the ones that are broken
+	if len(os.Args) > 1 && os.Args[1] == "definitions" {
+		cmd := pb_hooks.DefinitionsCommand()
+		cmd.SetArgs(os.Args[2:])
+		if err := cmd.Execute(); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
+
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: pb_hooks.DBConnect})
 
 	var publicDir string
@@ -35,6 +46,7 @@ func main() {
 	app.RootCmd.AddCommand(pb_hooks.StaffCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.AuditCommand(app))
+	app.RootCmd.AddCommand(pb_hooks.DefinitionsCommand())
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {

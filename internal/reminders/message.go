@@ -21,6 +21,9 @@ var titles = map[Kind]string{
 	KindReferralUnanswered:  "Rujukan belum dijawab",
 	KindDispositionWaiting:  "Kasus menunggu disposisi",
 	KindDispositionReminder: "Disposisi belum diberikan",
+	KindNewSubmission:       "Kiriman layanan baru",
+	KindClockReminder:       "Tenggat segera tiba",
+	KindClockEscalation:     "Eskalasi: tenggat terlewati",
 }
 
 // Title is a short heading for a kind (mail subject, console list).
@@ -57,6 +60,19 @@ func (r Reminder) Message(loc *time.Location) string {
 		return fmt.Sprintf("Rujukan untuk kasus %s yang dikirim %s belum dijawab lembaga tujuan setelah %d hari. Hubungi lembaga tersebut.", n, FormatDate(r.Deadline, loc), r.DaysWaiting)
 	case KindDispositionWaiting:
 		return fmt.Sprintf("Kasus %s sudah diidentifikasi lengkap dan menunggu disposisi tindak lanjut (langkah %d) dari kepala/penyelia.", n, r.Step)
+	case KindNewSubmission:
+		return fmt.Sprintf("%s baru masuk: %s. Buka kasus ini untuk menanganinya.", r.Label, n)
+	case KindClockReminder:
+		msg := fmt.Sprintf("Kasus %s: %s jatuh tempo %s.", n, r.Label, FormatTime(r.Deadline, loc))
+		if r.DaysLeft == 0 {
+			msg = fmt.Sprintf("Kasus %s: hari ini batas %s, paling lambat %s.", n, r.Label, FormatTime(r.Deadline, loc))
+		}
+		if r.Emergency {
+			msg = "DARURAT: " + msg
+		}
+		return msg
+	case KindClockEscalation:
+		return fmt.Sprintf("Eskalasi: kasus %s melewati tenggat %s sejak %s dan belum terpenuhi. Periksa penanganannya bersama petugas.", n, r.Label, FormatTime(r.Deadline, loc))
 	case KindDispositionReminder:
 		return fmt.Sprintf("Kasus %s masih menunggu disposisi tindak lanjut (langkah %d) sejak %s. Penanganan tidak dapat berlanjut sebelum disposisi diberikan.", n, r.Step, FormatTime(r.Deadline.Add(-DispositionReminderAfter), loc))
 	}
