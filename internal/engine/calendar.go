@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -133,9 +135,65 @@ type Duration struct {
 	Hours       int `json:"hours,omitempty"`
 	Days        int `json:"days,omitempty"`
 	WorkingDays int `json:"working_days,omitempty"`
+	// unit is the key the definition gave, so that a zero offset
+	// ("working_days": 0, the due day itself) keeps its unit
+	unit string
+}
+
+// UnmarshalJSON reads a duration and remembers which unit it was given in.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	type plain Duration
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*d = Duration(p)
+	for _, u := range []string{"hours", "days", "working_days"} {
+		if _, ok := raw[u]; ok {
+			if d.unit != "" {
+				d.unit = "several"
+			} else {
+				d.unit = u
+			}
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the duration in the unit it was given in.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	switch d.unitOf() {
+	case "days":
+		return json.Marshal(map[string]int{"days": d.Days})
+	case "working_days":
+		return json.Marshal(map[string]int{"working_days": d.WorkingDays})
+	}
+	return json.Marshal(map[string]int{"hours": d.Hours})
+}
+
+// unitOf is the duration's unit.
+func (d Duration) unitOf() string {
+	switch {
+	case d.unit != "" && d.unit != "several":
+		return d.unit
+	case d.WorkingDays > 0:
+		return "working_days"
+	case d.Days > 0:
+		return "days"
+	}
+	return "hours"
 }
 
 func (d Duration) check(allowZero bool) error {
+	if d.unit == "several" {
+		return fmt.Errorf("give one of hours, days or working_days, not several")
+	}
 	set := 0
 	for _, v := range []int{d.Hours, d.Days, d.WorkingDays} {
 		if v < 0 {
@@ -156,10 +214,10 @@ func (d Duration) check(allowZero bool) error {
 
 // After is t moved forward by the duration.
 func (d Duration) After(t time.Time, cal *Calendar) time.Time {
-	switch {
-	case d.WorkingDays > 0:
+	switch d.unitOf() {
+	case "working_days":
 		return cal.AddWorkingDays(t, d.WorkingDays)
-	case d.Days > 0:
+	case "days":
 		return t.Add(time.Duration(d.Days) * 24 * time.Hour)
 	}
 	return t.Add(time.Duration(d.Hours) * time.Hour)
@@ -168,10 +226,10 @@ func (d Duration) After(t time.Time, cal *Calendar) time.Time {
 // Before is a deadline moved back by the duration (working days: the start
 // of the working day that many working days before the deadline's day).
 func (d Duration) Before(due time.Time, cal *Calendar) time.Time {
-	switch {
-	case d.WorkingDays > 0:
+	switch d.unitOf() {
+	case "working_days":
 		return cal.WorkingDaysBefore(due, d.WorkingDays)
-	case d.Days > 0:
+	case "days":
 		return due.Add(-time.Duration(d.Days) * 24 * time.Hour)
 	}
 	return due.Add(-time.Duration(d.Hours) * time.Hour)
@@ -181,10 +239,10 @@ func (d Duration) Before(due time.Time, cal *Calendar) time.Time {
 // are at most a few calendar days each, however the calendar falls (used to
 // bound a sweep's range query, never to decide a deadline).
 func (d Duration) MaxSpan() time.Duration {
-	switch {
-	case d.WorkingDays > 0:
+	switch d.unitOf() {
+	case "working_days":
 		return time.Duration(d.WorkingDays*3+21) * 24 * time.Hour
-	case d.Days > 0:
+	case "days":
 		return time.Duration(d.Days) * 24 * time.Hour
 	}
 	return time.Duration(d.Hours) * time.Hour
@@ -192,10 +250,10 @@ func (d Duration) MaxSpan() time.Duration {
 
 // Text is the duration in words: "72 jam", "7 hari", "10 hari kerja".
 func (d Duration) Text() string {
-	switch {
-	case d.WorkingDays > 0:
+	switch d.unitOf() {
+	case "working_days":
 		return fmt.Sprintf("%d hari kerja", d.WorkingDays)
-	case d.Days > 0:
+	case "days":
 		return fmt.Sprintf("%d hari", d.Days)
 	}
 	return fmt.Sprintf("%d jam", d.Hours)

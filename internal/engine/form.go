@@ -32,7 +32,10 @@ type Section struct {
 	Fields []Field `json:"fields"`
 }
 
-var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+var (
+	nameRe         = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+)
 
 // LoadForm parses and checks a form definition. file names the source in
 // error messages, so a broken definition says where it is broken.
@@ -60,6 +63,13 @@ func decodeStrict(data []byte, dst any) error {
 			offset = syntax.Offset
 		case errors.As(err, &typ):
 			offset = typ.Offset
+		default:
+			// an unknown key: the decoder says which, not where
+			if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
+				if loc := regexp.MustCompile(`"` + regexp.QuoteMeta(m[1]) + `"\s*:`).FindIndex(data); loc != nil {
+					offset = int64(loc[0]) + 1
+				}
+			}
 		}
 		return fmt.Errorf("%s: invalid JSON: %w", Position(data, offset), err)
 	}
