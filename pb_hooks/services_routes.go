@@ -368,6 +368,7 @@ type StaffService struct {
 	Collections   map[string]string `json:"collections"`
 	StaffChannels []engine.Option   `json:"staff_channels"`
 	TitleField    string            `json:"title_field,omitempty"`
+	Editable      bool              `json:"editable"`
 	SummaryFields []string          `json:"summary_fields,omitempty"`
 	Form          *engine.Form      `json:"form"`
 	Workflow      *engine.Workflow  `json:"workflow"`
@@ -382,11 +383,11 @@ func (t *Teduh) staffView(app core.App, s *Service, defs *definitions.Set) (Staf
 	v := StaffService{
 		ID: s.ID(), Name: defs.Workflow.Title, Builtin: s == t.complaint, Roles: s.Roles(),
 		Collections: map[string]string{"cases": s.CaseCollection, "steps": s.StepCollection, "clocks": s.ClockCollection},
-		Form:        form, Workflow: defs.Workflow, Statuses: StatusLabels, StaffChannels: []engine.Option{},
+		Form:        form, Workflow: defs.Workflow, Statuses: StatusLabels, StaffChannels: []engine.Option{}, Editable: true,
 	}
 	if d := s.Desc(); d != nil {
 		v.Name, v.Summary, v.Public, v.TitleField, v.SummaryFields = d.Name, d.Summary, d.Public, d.TitleField, d.SummaryFields
-		v.StaffChannels = d.StaffChannels
+		v.StaffChannels, v.Editable = d.StaffChannels, d.Editable()
 	}
 	return v, nil
 }
