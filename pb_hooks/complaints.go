@@ -147,8 +147,10 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		} else {
 			step.Set("actor_kind", "system")
 			step.Set("actor_name", "Sistem")
-			if public {
+			if public && s == t.complaint {
 				step.Set("notes", "Pengaduan diterima melalui formulir online.")
+			} else if public {
+				step.Set("notes", "Diterima melalui formulir online.")
 			}
 		}
 		if err := tx.SaveWithContext(withMarker(withMarker(e.Context, systemWrite), stepApplied), step); err != nil {
