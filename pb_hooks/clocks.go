@@ -105,9 +105,13 @@ func (t *Teduh) applyClocksNote(tx core.App, ctx context.Context, s *Service, de
 	if err != nil {
 		return err
 	}
-	recs, err := clockRecords(tx, s, kase.Id)
-	if err != nil {
-		return err
+	// a case being submitted has no clocks yet: the public intake pays for
+	// no read
+	var recs []*core.Record
+	if h.Kind != engine.HappenSubmission {
+		if recs, err = clockRecords(tx, s, kase.Id); err != nil {
+			return err
+		}
 	}
 	rows := make([]engine.ClockRow, len(recs))
 	for i, r := range recs {

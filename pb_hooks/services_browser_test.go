@@ -112,3 +112,70 @@ func TestBrowserServiceComplaintFromFormToAnswer(t *testing.T) {
 	}
 	b.screenshot("service-complaint-status")
 }
+
+// The TPKS police report in the console: the clock beside the case in the
+// queue and on the case page, and the officer recording the police report
+// there.
+func TestBrowserTPKSClockInQueueAndCasePage(t *testing.T) {
+	h, base := consoleServer(t)
+	_, _ = h.Staff("petugas@teduh.test", "Petugas Satu", "officer", true)
+	c := h.submit(sexualCase())
+	plain := h.submit(validComplaint())
+	b := openConsole(t, base)
+	b.consoleSignIn("petugas@teduh.test")
+	row := fmt.Sprintf(`.qrow[data-number=%q]`, c.GetString("number"))
+	b.waitJS("the clock in the queue", `document.querySelector('`+row+` .qclocks') && document.querySelector('`+row+` .qclocks').innerText.includes('Laporan ke kepolisian: sisa')`)
+	if txt := js[string](b, fmt.Sprintf(`document.querySelector('.qrow[data-number=%q] .qclocks').innerText`, plain.GetString("number"))); txt != "" {
+		t.Errorf("a case without the clock shows %q", txt)
+	}
+	b.openCaseFromQueue(c.GetString("number"))
+	b.waitJS("the clocks on the case page", `document.getElementById('case-clocks')`)
+	if txt := b.text("case-clocks"); !strings.Contains(txt, "UU 12/2022") || !strings.Contains(txt, "sisa") {
+		t.Errorf("case clocks %q", txt)
+	}
+	b.clickQuery("#clock-tpks_police_report details summary")
+	b.typeInto("met-tpks_police_report-notes", "Laporan polisi LP/B/77/XII/2026 diterima Unit PPA.")
+	b.click("met-tpks_police_report-submit")
+	b.waitJS("the clock met", `document.getElementById('clock-tpks_police_report').dataset.status === 'met'`)
+	if txt := b.text("case-clocks"); !strings.Contains(txt, "terpenuhi") || !strings.Contains(txt, "LP/B/77/XII/2026") || !strings.Contains(txt, "Petugas Satu") {
+		t.Errorf("after recording the report: %q", txt)
+	}
+	if st := h.clockRowsOf("case_clocks", c.Id)[0].GetString("status"); st != "met" {
+		t.Errorf("stored clock %s", st)
+	}
+	b.checkA11y("case page with clocks")
+}
+
+// The office calendar in the console: everyone on duty reads it, a
+// supervisor adds the office's own day off (and removes it again).
+func TestBrowserOfficeCalendar(t *testing.T) {
+	h, base := consoleServer(t)
+	_, _ = h.Staff("kepala@teduh.test", "Kepala Bidang", "supervisor", true)
+	_, _ = h.Staff("petugas@teduh.test", "Petugas Satu", "officer", true)
+	b := openConsole(t, base)
+	b.consoleSignIn("petugas@teduh.test")
+	b.goHash("#/kalender")
+	b.waitJS("the holidays", `document.querySelector('#holiday-list li[data-date="2026-08-17"]')`)
+	if b.visible("holiday-form") {
+		t.Error("an officer is offered to add holidays")
+	}
+	b.consoleSignOut()
+	b.consoleSignIn("kepala@teduh.test")
+	b.goHash("#/kalender")
+	b.step("waiting for the form", chromedp.WaitVisible(chromedp.ID("holiday-date")))
+	b.setValue("holiday-date", "2026-10-14")
+	b.typeInto("holiday-name", "Hari jadi Kota Singkawang")
+	b.click("holiday-submit")
+	b.waitJS("the new day in the list", `document.querySelector('#holiday-list li[data-date="2026-10-14"]')`)
+	rec, err := h.App.FindFirstRecordByData("holidays", "name", "Hari jadi Kota Singkawang")
+	if err != nil || rec.GetString("kind") != "office_closure" || !strings.HasPrefix(rec.GetString("date"), "2026-10-14") {
+		t.Fatalf("stored holiday %v %v", rec, err)
+	}
+	cal, err := h.Teduh.Calendar(h.App)
+	if err != nil || cal.Holidays["2026-10-14"] == "" {
+		t.Errorf("the calendar does not know the new day: %v", err)
+	}
+	b.clickQuery(`#holiday-list li[data-date="2026-10-14"] button`)
+	b.waitJS("the day removed", `!document.querySelector('#holiday-list li[data-date="2026-10-14"]')`)
+	b.checkA11y("calendar")
+}

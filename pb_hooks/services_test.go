@@ -1,12 +1,16 @@
 package pb_hooks_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"teduh/internal/definitions"
+	"teduh/pb_hooks"
 )
 
 // serviceNotices lists the notifications about cases of other services as
@@ -353,4 +357,60 @@ func caseIDOf(t *testing.T, h *harness) string {
 func clockID(t *testing.T, h *harness) string {
 	t.Helper()
 	return h.clockRowsOf("service_complaint_clocks", caseIDOf(t, h))[0].Id
+}
+
+// The public service routes have the complaints' limits per address: five
+// submissions a minute, twenty status checks a minute.
+func TestServiceRoutesAreRateLimited(t *testing.T) {
+	h := newHarness(t, wibAt(2026, 11, 26, 9, 0, 0))
+	h.App.Settings().RateLimits.Enabled = true
+	var posts, gets []int
+	for i := 0; i < 7; i++ {
+		posts = append(posts, h.DoFrom("10.1.1.1:4000", "POST", "/api/public/services/service_complaint/submissions",
+			map[string]any{"kind": "suggestion", "message": "Tambah kursi di ruang tunggu."}, "").Status)
+	}
+	for i := 0; i < 22; i++ {
+		gets = append(gets, h.DoFrom("10.1.1.2:4000", "GET", "/api/public/services/service_complaint/submissions/K7PM-X3RT-9WAC", nil, "").Status)
+	}
+	if posts[0] != 200 || posts[4] != 200 || posts[6] != 429 {
+		t.Errorf("submissions %v: five a minute, then 429", posts)
+	}
+	if gets[0] != 404 || gets[19] != 404 || gets[21] != 429 {
+		t.Errorf("status checks %v: twenty a minute, then 429", gets)
+	}
+	// another address is not held back
+	if r := h.DoFrom("10.1.1.3:4000", "POST", "/api/public/services/service_complaint/submissions", map[string]any{"kind": "praise", "message": "Pelayanan cepat."}, ""); r.Status != 200 {
+		t.Errorf("another address: %d", r.Status)
+	}
+}
+
+// The definitions linter is the server's loader without a server.
+func TestDefinitionsCheckCommand(t *testing.T) {
+	cmd := pb_hooks.DefinitionsCommand()
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"check", "testdata/third_service"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("check of good files: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "OK  rekomendasi_bansos") || !strings.Contains(out.String(), "3 langkah, 1 tenggat") {
+		t.Errorf("output %q", out.String())
+	}
+	dir := t.TempDir()
+	writeThirdService(t, dir, func(name, c string) string {
+		if strings.HasSuffix(name, ".workflow.json") {
+			return strings.Replace(c, `"roles": ["supervisor"],`, `"roles": ["lurah"],`, 1)
+		}
+		return c
+	})
+	cmd = pb_hooks.DefinitionsCommand()
+	out.Reset()
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"check", filepath.Join(dir, definitions.DirName)})
+	err := cmd.Execute()
+	if err == nil || !strings.Contains(err.Error(), "rekomendasi_bansos.workflow.json") || !strings.Contains(err.Error(), `unknown role "lurah"`) {
+		t.Errorf("check of a broken file: %v", err)
+	}
 }
