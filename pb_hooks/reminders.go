@@ -526,12 +526,13 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 			if p.to.Email == "" {
 				status = "skipped"
 			}
-			complaint := p.r.CaseID
+			complaint, caseID := p.r.CaseID, ""
 			if p.r.Service != "" {
-				complaint = "" // the case is another service's: case_id and service name it
+				// the case is another service's: case_id and service name it
+				complaint, caseID = "", p.r.CaseID
 			}
 			row := map[string]any{
-				"id": core.GenerateDefaultRandomId(), "recipient": p.to.ID, "complaint": complaint, "service": p.r.Service, "case_id": p.r.CaseID, "kind": string(p.r.Kind),
+				"id": core.GenerateDefaultRandomId(), "recipient": p.to.ID, "complaint": complaint, "service": p.r.Service, "case_id": caseID, "kind": string(p.r.Kind),
 				"message": clip(p.r.Message(loc), 1000), "read": false, "key": clip(p.r.Key, 200), "email_status": status, "email_attempts": 0,
 				"created": stamp, "updated": stamp,
 			}
@@ -621,7 +622,10 @@ func (s *ReminderService) storedServiceKeys(app core.App, caseIDs []string, out 
 			Recipient string `db:"recipient"`
 			Key       string `db:"key"`
 		}
-		if err := app.DB().Select("recipient", "key").From("notifications").Where(dbx.In("case_id", vals...)).All(&rows); err != nil {
+		// "case_id != ''" is the partial index's own condition (SQLite uses
+		// such an index only for a query that says it)
+		if err := app.DB().Select("recipient", "key").From("notifications").Where(dbx.In("case_id", vals...)).
+			AndWhere(dbx.NewExp("case_id != ''")).All(&rows); err != nil {
 			return err
 		}
 		for _, r := range rows {

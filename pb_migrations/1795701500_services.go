@@ -171,7 +171,8 @@ func serviceNotifications(app core.App) error {
 			}
 		}
 	}
-	c.AddIndex("idx_notifications_case", false, "case_id", "")
+	// partial: only notifications about other services' cases hold one
+	c.AddIndex("idx_notifications_case", false, "case_id", "case_id != ''")
 	// the recipient may still only flip "read"
 	if c.UpdateRule != nil {
 		rule := *c.UpdateRule + ` && @request.body.service:isset = false && @request.body.case_id:isset = false`
