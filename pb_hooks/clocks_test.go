@@ -186,6 +186,23 @@ func TestTPKSClockMetStartedLateAndStopped(t *testing.T) {
 	if st := h.clockRowsOf("case_clocks", gone.Id)[0].GetString("status"); st != "cancelled" {
 		t.Errorf("withdrawn case: %s", st)
 	}
+	// corrected data: sexual violence added starts the clock, removed stops it
+	h.SetNow(submitted)
+	edited := h.submit(validComplaint())
+	h.SetNow(submitted.Add(2 * time.Hour))
+	if r := h.Do("PATCH", "/api/collections/complaints/records/"+edited.Id, map[string]any{"violence_types": []string{"sexual"}}, w.tokA); r.Status != 200 {
+		t.Fatalf("edit: %d %s", r.Status, r)
+	}
+	if rows := h.clockRowsOf("case_clocks", edited.Id); len(rows) != 1 || rows[0].GetString("status") != "running" || !rows[0].GetDateTime("started_at").Time().Equal(submitted) {
+		t.Fatalf("after adding sexual violence: %v", rows)
+	}
+	if r := h.Do("PATCH", "/api/collections/complaints/records/"+edited.Id, map[string]any{"violence_types": []string{"physical"}}, w.tokA); r.Status != 200 {
+		t.Fatalf("edit back: %d %s", r.Status, r)
+	}
+	if rows := h.clockRowsOf("case_clocks", edited.Id); len(rows) != 1 || rows[0].GetString("status") != "cancelled" {
+		t.Errorf("after removing it: %v", rows)
+	}
+
 	// nobody writes a clock but the server
 	if r := h.Do("PATCH", "/api/collections/case_clocks/records/"+late[0].Id, map[string]any{"status": "met"}, w.tokSU); r.Status < 400 {
 		t.Errorf("the superuser edited a clock: %d %s", r.Status, r)

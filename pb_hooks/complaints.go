@@ -230,7 +230,16 @@ func (t *Teduh) updateCase(s *Service, e *core.RecordEvent) error {
 		if u := mustString(res.Derived["urgency"]); u != "" {
 			rec.Set("urgency", u)
 		}
-		return e.Next()
+		if err := e.Next(); err != nil {
+			return err
+		}
+		// corrected data may call for a clock, or no longer (sexual violence
+		// added or removed)
+		defs, err := t.caseDefs(tx, s, rec)
+		if err != nil {
+			return err
+		}
+		return t.applyClocks(tx, e.Context, s, defs, rec, engine.Happening{Kind: engine.HappenEdit, At: env.Now}, nil)
 	})
 }
 

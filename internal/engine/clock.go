@@ -53,8 +53,9 @@ type Clock struct {
 
 // ClockStart is when a clock starts: at the submission, when a step is
 // recorded (an advancing outcome) or when an effect happens; with When, only
-// once the case data satisfies it (checked at submission and after every
-// step, so data added later, as at step 6, starts it then). A clock that
+// once the case data satisfies it (checked at submission, after every step
+// and every correction of the data, so data added later, as at step 6,
+// starts it then). A clock that
 // starts at submission counts from the submission even when it starts later.
 type ClockStart struct {
 	At     string     `json:"at"`
@@ -267,6 +268,8 @@ const (
 	HappenStep         = "step"
 	HappenReferralSent = "referral_sent"
 	HappenManual       = "manual"
+	// staff corrected the case's data ("Ubah data")
+	HappenEdit = "edit"
 )
 
 // Happening is one thing that happened to a case, as the clock rules see it.
@@ -352,7 +355,7 @@ func (w *Workflow) ClockChanges(c ClockCase, rows []ClockRow, h Happening, cal *
 		}
 		// the case closed, or its data no longer calls for the clock (step
 		// 6 found no sexual violence after all): it stops
-		gone := h.Kind == HappenStep && cl.Start.When != nil && !cl.Start.When.Matches(c.Values)
+		gone := (h.Kind == HappenStep || h.Kind == HappenEdit) && cl.Start.When != nil && !cl.Start.When.Matches(c.Values)
 		if closing || gone {
 			status := ClockCancelled
 			if closing && !h.At.Before(row.DueAt) {
@@ -380,7 +383,7 @@ func (cl *Clock) startsAt(c ClockCase, h Happening) (time.Time, bool) {
 	switch cl.Start.At {
 	case StartSubmission:
 		// at the submission, or later once the case data says so
-		if h.Kind == HappenSubmission || h.Kind == HappenStep {
+		if h.Kind == HappenSubmission || h.Kind == HappenStep || h.Kind == HappenEdit {
 			return c.Submitted, true
 		}
 	case StartStep:
