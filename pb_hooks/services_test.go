@@ -126,9 +126,19 @@ func TestServiceComplaintEndToEnd(t *testing.T) {
 	if due := clocks[0].GetDateTime("due_at").Time(); !due.Equal(wibAt(2026, 6, 4, 0, 0, 0)) {
 		t.Errorf("answer due %s, want the end of 3 June", due.In(wib))
 	}
-	// the supervisors are told at once, nobody else
+	// the supervisors are told at once, nobody else, in the console and by
+	// mail with a link to the case's page
 	expectLines(t, "arrival", h.serviceNotices("service_complaint"),
 		"kepala@teduh.test new_submission new_submission:<case>", "kepala2@teduh.test new_submission new_submission:<case>")
+	h.Teduh.Reminders().Wait()
+	mails := h.App.TestMailer.Messages()
+	if got := mailFor(mails, "kepala@teduh.test"); len(got) != 1 || got[0].Subject != "[Teduh] Kiriman layanan baru: SKW-PL-2026-0001" ||
+		!strings.Contains(got[0].Text, "/staff/#/layanan/service_complaint/"+kase.Id) || strings.Contains(got[0].Text, "loket") {
+		t.Errorf("arrival mail: %v", got)
+	}
+	if got := mailFor(mails, "petugas@teduh.test"); len(got) != 0 {
+		t.Errorf("an officer was mailed: %v", got)
+	}
 
 	// the officers do not handle service complaints
 	if r := h.Do("GET", "/api/services/service_complaint/queue", nil, tm.officerToken); r.Status != 403 {
