@@ -23,6 +23,17 @@ import (
 var embeddedPages embed.FS
 
 func main() {
+	// the definitions linter needs no server, no database, and must work
+	// while the data directory's definitions are the ones that are broken
+	if len(os.Args) > 1 && os.Args[1] == "definitions" {
+		cmd := pb_hooks.DefinitionsCommand()
+		cmd.SetArgs(os.Args[2:])
+		if err := cmd.Execute(); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
+
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: pb_hooks.DBConnect})
 
 	var publicDir string
@@ -39,6 +50,7 @@ func main() {
 	app.RootCmd.AddCommand(pb_hooks.RemindersCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.AuditCommand(app))
 	app.RootCmd.AddCommand(pb_hooks.RestoreCommand(app), pb_hooks.BackupCommand(app))
+	app.RootCmd.AddCommand(pb_hooks.DefinitionsCommand())
 
 	if publicDir != "" {
 		pb_hooks.ServePages(app, os.DirFS(publicDir), false)

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
@@ -14,30 +15,39 @@ import (
 	"teduh/internal/auditchain"
 )
 
-// Collections whose every write through the API is audited.
-var auditedWrites = []string{"complaints", "case_steps", "staff", "office", "feedback"}
+// Collections whose every write through the API is audited, besides every
+// service's cases and step records.
+var auditedWrites = []string{"staff", "office", holidaysCollection}
 
 func (t *Teduh) bindAudit() {
 	app := t.app
+	audited := slices.Clone(auditedWrites)
+	for _, s := range t.services {
+		audited = append(audited, s.CaseCollection, s.StepCollection)
+	}
+	isSteps := func(name string) bool {
+		s := t.serviceOfCollection(name)
+		return s != nil && s.StepCollection == name
+	}
 
 	// reads are recorded by the access gate (gate.go): every personal record
 	// that leaves the server, however it leaves
 
 	// writes: recorded once the write succeeded
-	app.OnRecordCreateRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+	app.OnRecordCreateRequest(audited...).BindFunc(func(e *core.RecordRequestEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
 		action := "create"
 		detail := map[string]any{}
-		if e.Collection.Name == "case_steps" {
+		if isSteps(e.Collection.Name) {
 			action = "step"
 			detail = map[string]any{"complaint": e.Record.GetString("complaint"), "step": e.Record.GetInt("step"), "outcome": e.Record.GetString("outcome")}
 		}
 		t.audit(e.App, e.RequestEvent, action, e.Collection.Name, e.Record.Id, detail)
 		return nil
 	})
-	app.OnRecordUpdateRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+	app.OnRecordUpdateRequest(audited...).BindFunc(func(e *core.RecordRequestEvent) error {
 		var changed []string
 		for _, f := range e.Collection.Fields {
 			if f.GetName() == "updated" || f.GetName() == "password" || f.GetName() == "tokenKey" {
@@ -53,7 +63,7 @@ func (t *Teduh) bindAudit() {
 		t.audit(e.App, e.RequestEvent, "update", e.Collection.Name, e.Record.Id, map[string]any{"fields": changed})
 		return nil
 	})
-	app.OnRecordDeleteRequest(auditedWrites...).BindFunc(func(e *core.RecordRequestEvent) error {
+	app.OnRecordDeleteRequest(audited...).BindFunc(func(e *core.RecordRequestEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	if res := h.Do("POST", "/api/public/feedback", map[string]any{"kind": "suggestion", "message": "Ruang tunggu perlu kipas angin.", "rating": 4}, ""); res.Status != 200 {
 		t.Fatalf("feedback: %d %s", res.Status, res)
 	}
-	fb, err := h.App.FindFirstRecordByFilter("feedback", "message != ''")
+	fb, err := h.App.FindFirstRecordByFilter("service_complaints", "message != ''")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			status = 403
 		}
 		var rows []authzRow
-		for _, coll := range []string{"complaints", "case_steps", "staff", "office", "feedback", "audit_log", "referrals", "referral_institutions", "notifications"} {
+		for _, coll := range []string{"complaints", "case_steps", "staff", "office", "service_complaints", "audit_log", "referrals", "referral_institutions", "notifications"} {
 			rows = append(rows,
 				authzRow{actor: actor, coll: coll, action: "list", status: status},
 				authzRow{actor: actor, coll: coll, action: "view", id: U, status: status},
@@ -282,12 +282,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{actor: actor, coll: "office", action: "create", body: map[string]any{"name": "Kantor Lain"}, status: 403},
 			{actor: actor, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 403},
 			{actor: actor, coll: "office", action: "delete", id: f.officeID, status: 403},
-			// feedback and the audit trail are the supervisors': the gate refuses
-			{actor: actor, coll: "feedback", action: "list", status: 403},
-			{actor: actor, coll: "feedback", action: "view", id: f.feedbackID, status: 403},
-			{actor: actor, coll: "feedback", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
-			{actor: actor, coll: "feedback", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
-			{actor: actor, coll: "feedback", action: "delete", id: f.feedbackID, status: 403},
+			// service complaints (the old feedback) and the audit trail are
+			// the supervisors': the gate refuses
+			{actor: actor, coll: "service_complaints", action: "list", status: 403},
+			{actor: actor, coll: "service_complaints", action: "view", id: f.feedbackID, status: 403},
+			{actor: actor, coll: "service_complaints", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
+			{actor: actor, coll: "service_complaints", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
+			{actor: actor, coll: "service_complaints", action: "delete", id: f.feedbackID, status: 403},
 			{actor: actor, coll: "audit_log", action: "list", status: 403},
 			{actor: actor, coll: "audit_log", action: "view", id: f.auditID, status: 403},
 			{actor: actor, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},
@@ -337,11 +338,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{actor: sup, coll: "office", action: "view", id: f.officeID, status: 200},
 		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 403},
 		{actor: sup, coll: "office", action: "delete", id: f.officeID, status: 403},
-		{actor: sup, coll: "feedback", action: "list", status: 200, see: []string{f.feedbackID}},
-		{actor: sup, coll: "feedback", action: "view", id: f.feedbackID, status: 200},
-		{actor: sup, coll: "feedback", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
-		{actor: sup, coll: "feedback", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
-		{actor: sup, coll: "feedback", action: "delete", id: f.feedbackID, status: 403},
+		{actor: sup, coll: "service_complaints", action: "list", status: 200, see: []string{f.feedbackID}},
+		{actor: sup, coll: "service_complaints", action: "view", id: f.feedbackID, status: 200},
+		// a supervisor records one that came in person: with its channel
+		{actor: sup, coll: "service_complaints", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 400, check: func(t *testing.T, res *response) {
+			if code := res.FieldCode("channel"); code != "invalid_channel" {
+				t.Errorf("channel code %q", code)
+			}
+		}},
+		// what the person wrote stays as written
+		{actor: sup, coll: "service_complaints", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
+		{actor: sup, coll: "service_complaints", action: "delete", id: f.feedbackID, status: 403},
 		{actor: sup, coll: "audit_log", action: "list", status: 200, see: []string{f.auditID}},
 		{actor: sup, coll: "audit_log", action: "view", id: f.auditID, status: 200},
 		{actor: sup, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},
@@ -374,7 +381,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{actor: su, coll: "office", action: "list", status: 200, see: []string{f.officeID}},
 		{actor: su, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0562-639472"}, status: 200},
 		{actor: su, coll: "office", action: "delete", id: f.officeID, status: 403},
-		{actor: su, coll: "feedback", action: "list", status: 200, see: []string{f.feedbackID}},
+		{actor: su, coll: "service_complaints", action: "list", status: 200, see: []string{f.feedbackID}},
 		{actor: su, coll: "audit_log", action: "list", status: 200, see: []string{f.auditID}},
 		{actor: su, coll: "audit_log", action: "view", id: f.auditID, status: 200},
 		{actor: su, coll: "audit_log", action: "create", body: map[string]any{"action": "view", "record_id": X}, status: 403},
@@ -500,8 +507,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if rec, err := h.App.FindRecordById("audit_log", f.auditID); err != nil || rec.GetString("action") != "create" {
 		t.Errorf("audit entry changed or gone: %v", err)
 	}
-	if rec, err := h.App.FindRecordById("feedback", f.feedbackID); err != nil || rec.GetString("message") != "Ruang tunggu perlu kipas angin." {
-		t.Errorf("feedback changed or gone: %v", err)
+	if rec, err := h.App.FindRecordById("service_complaints", f.feedbackID); err != nil || rec.GetString("message") != "Ruang tunggu perlu kipas angin." {
+		t.Errorf("service complaint changed or gone: %v", err)
 	}
 }
 
@@ -510,7 +517,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 func TestAuthorizationProtectedCollections(t *testing.T) {
 	f := newAuthzFixture(t)
 	h := f.h
-	for _, name := range []string{"audit_log", "complaints", "case_steps", "staff", "office", "feedback"} {
+	for _, name := range []string{"audit_log", "complaints", "case_steps", "staff", "office", "service_complaints", "case_clocks", "holidays"} {
 		res := h.Do("DELETE", "/api/collections/"+name, nil, f.tokens[actorSuperuser])
 		if res.Status != 403 {
 			t.Errorf("DELETE /api/collections/%s: %d %s, want 403", name, res.Status, res)

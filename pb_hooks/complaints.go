@@ -26,7 +26,7 @@ import (
 var systemFields = []string{
 	"number", "number_year", "number_seq", "tracking_code", "channel", "intake_actor",
 	"status", "current_step", "urgency", "warnings", "first_response_due_at", "first_response_at",
-	"verified_at", "due_at", "closed_at", "form_version", "workflow_version",
+	"verified_at", "due_at", "closed_at", "submitted_at", "form_version", "workflow_version",
 }
 
 // stampIntakeActor records who registered a case through the REST API. The
@@ -109,8 +109,12 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		if refusal != nil {
 			return refusalError(refusal)
 		}
+		prefix := office.Field(s.NumberPrefixKey)
+		if s.NumberPrefix != "" {
+			prefix += "-" + s.NumberPrefix
+		}
 		rec.Load(map[string]any{
-			"number":                casecode.Number(office.Field(s.NumberPrefixKey), year, last.Seq+1),
+			"number":                casecode.Number(prefix, year, last.Seq+1),
 			"number_year":           year,
 			"number_seq":            last.Seq + 1,
 			"tracking_code":         code,
@@ -122,6 +126,7 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 			"verified_at":           "",
 			"due_at":                "",
 			"closed_at":             "",
+			"submitted_at":          now,
 			"form_version":          s.Defs.Form.Version,
 			"workflow_version":      wf.Version,
 		})
@@ -142,11 +147,17 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		} else {
 			step.Set("actor_kind", "system")
 			step.Set("actor_name", "Sistem")
-			if public {
+			if public && s == t.complaint {
 				step.Set("notes", "Pengaduan diterima melalui formulir online.")
+			} else if public {
+				step.Set("notes", "Diterima melalui formulir online.")
 			}
 		}
-		return tx.SaveWithContext(withMarker(withMarker(e.Context, systemWrite), stepApplied), step)
+		if err := tx.SaveWithContext(withMarker(withMarker(e.Context, systemWrite), stepApplied), step); err != nil {
+			return err
+		}
+		// the declared clocks that start with the submission
+		return t.applyClocks(tx, e.Context, s, s.Defs, rec, engine.Happening{Kind: engine.HappenSubmission, At: now}, nil)
 	})
 }
 
@@ -189,6 +200,13 @@ func (t *Teduh) updateCase(s *Service, e *core.RecordEvent) error {
 				return router.NewApiError(http.StatusConflict, "Kasus ini baru saja diubah oleh orang lain. Muat ulang lalu ulangi perubahan Anda.", nil)
 			}
 		}
+		if d := s.Desc(); d != nil && !d.Editable() {
+			for _, f := range s.Defs.Form.Fields() {
+				if !sameValue(orig.Get(f.Name), rec.Get(f.Name)) {
+					return router.NewForbiddenError("Isi kiriman ini tidak dapat diubah: yang ditulis pengirim disimpan apa adanya. Tulis tanggapan atau koreksi pada catatan langkah.", nil)
+				}
+			}
+		}
 		env, office, err := t.env(tx)
 		if err != nil {
 			return err
@@ -212,7 +230,16 @@ func (t *Teduh) updateCase(s *Service, e *core.RecordEvent) error {
 		if u := mustString(res.Derived["urgency"]); u != "" {
 			rec.Set("urgency", u)
 		}
-		return e.Next()
+		if err := e.Next(); err != nil {
+			return err
+		}
+		// corrected data may call for a clock, or no longer (sexual violence
+		// added or removed)
+		defs, err := t.caseDefs(tx, s, rec)
+		if err != nil {
+			return err
+		}
+		return t.applyClocks(tx, e.Context, s, defs, rec, engine.Happening{Kind: engine.HappenEdit, At: env.Now}, nil)
 	})
 }
 
@@ -282,7 +309,13 @@ func recordValue(rec *core.Record, f *engine.Field) (any, error) {
 		}
 		return nil, nil
 	case engine.TypeNumber:
-		return rec.GetFloat(f.Name), nil
+		// a number column holds 0 when nothing was given: a 0 the field
+		// could never take is "not given"
+		n := rec.GetFloat(f.Name)
+		if n == 0 && ((f.Min != nil && *f.Min > 0) || (f.Max != nil && *f.Max < 0)) {
+			return nil, nil
+		}
+		return n, nil
 	default:
 		if s := rec.GetString(f.Name); s != "" {
 			return s, nil

@@ -46,6 +46,8 @@ func runTestServer(spec string) {
 		e.App.Settings().RateLimits.Enabled = false
 		return e.Next()
 	})
+	// the pages, as main.go serves them (the console against this server)
+	servePages(app)
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

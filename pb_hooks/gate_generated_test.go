@@ -304,7 +304,6 @@ func (w *genWorld) run(t *testing.T, token string, ps []genProbe, answered bool)
 // TestGateGeneratedPathsLeakNothing is the generated battery for officer B,
 // the supervisor and the superuser.
 func TestGateGeneratedPathsLeakNothing(t *testing.T) {
-	policy := access.Teduh()
 	for _, tc := range []struct {
 		actor string
 		role  access.Role
@@ -313,6 +312,9 @@ func TestGateGeneratedPathsLeakNothing(t *testing.T) {
 			t.Parallel()
 			w := newGenWorld(t)
 			h := w.h
+			// the policy in force: the declared one and what the services
+			// made from their definitions added at start-up
+			policy := h.Teduh.Policy()
 			token := w.tokens[tc.actor]
 			var viewer *core.Record
 			switch tc.actor {
@@ -379,9 +381,9 @@ func TestGateGeneratedPathsLeakNothing(t *testing.T) {
 // live subscriptions: every traversal and every expand is refused; what is
 // allowed carries no event about a case the subscriber may not see.
 func TestGateGeneratedRealtimeOptions(t *testing.T) {
-	policy := access.Teduh()
 	w := newGenWorld(t)
 	h := w.h
+	policy := h.Teduh.Policy()
 	srv := h.liveServer()
 	live := connectLive(t, srv.URL)
 	tokB := w.tokens[actorB]

@@ -5,6 +5,7 @@ package pb_hooks
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -24,18 +25,23 @@ type Config struct {
 	// Replication replaces the replica and backup-key settings read from
 	// the environment (TEDUH_REPLICA_*, TEDUH_BACKUP_RECIPIENTS).
 	Replication *replica.Config
+	// DefinitionsDir is where an office's own services are read from
+	// (default: <data dir>/definitions).
+	DefinitionsDir string
 }
 
-// Service ties one form and workflow definition to the collections that hold
-// its cases and step records. Teduh runs the complaint service; a second
-// service is another Service value bound to other collections.
+// Service ties one service's definitions to the collections that hold its
+// cases, step records and clocks. Every service is bound the same way
+// (services.go); the victim complaints' collections are tuned by hand.
 type Service struct {
 	Defs            *definitions.Set
 	CaseCollection  string
 	StepCollection  string
+	ClockCollection string   // "" for a service without clocks storage
 	PublicChannel   string   // channel stored for public submissions
 	StaffChannels   []string // channels staff may record
 	NumberPrefixKey string   // office field holding the case number prefix
+	NumberPrefix    string   // between the office code and the year (SKW-PL-2026-0001)
 }
 
 // Teduh is the bound application: the app, the clock and the services.
@@ -43,7 +49,9 @@ type Teduh struct {
 	app       core.App
 	now       func() time.Time
 	complaint *Service
-	feedback  *engine.Form
+	services  []*Service // every service, the complaint one first
+	versions  versionCache
+	calendars calendarCache
 	cache     officeCache
 	intake    intakeBatcher
 	flood     *floodGuard
@@ -66,28 +74,16 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	defs := cfg.Definitions
-	if defs == nil {
-		var err error
-		if defs, err = definitions.Load(); err != nil {
-			return nil, err
-		}
-	}
-	feedback, err := definitions.LoadFeedback()
-	if err != nil {
+	t := &Teduh{app: app, now: cfg.Now, policy: access.Teduh()}
+	if err := t.loadServices(cfg); err != nil {
 		return nil, err
 	}
-	t := &Teduh{app: app, now: cfg.Now, feedback: feedback, policy: access.Teduh(), complaint: &Service{
-		Defs:            defs,
-		CaseCollection:  "complaints",
-		StepCollection:  "case_steps",
-		PublicChannel:   "online",
-		StaffChannels:   []string{"walk_in", "whatsapp", "phone", "sapa", "suggestion_box"},
-		NumberPrefixKey: "code",
-	}}
 	t.intake.t = t
 	t.flood = newFloodGuard()
 	app.Store().Set(teduhStoreKey, t) // for ServePages
+
+	// --- services: storage from the definitions, before anything serves ----
+	app.OnServe().BindFunc(t.syncServices)
 
 	// --- need-to-know: the access gate, the audit chain, sign-in ----------
 	t.bindGate()
@@ -104,16 +100,22 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	app.OnRecordAfterCreateSuccess("office").BindFunc(t.forgetOffice)
 	app.OnRecordAfterUpdateSuccess("office").BindFunc(t.forgetOffice)
 
-	// --- cases and the SOP engine ------------------------------------------
-	t.BindService(t.complaint)
+	// --- cases and the SOP engine, for every service -------------------------
+	for _, s := range t.services {
+		t.BindService(s)
+	}
+	t.bindCalendar()
 
 	// --- referrals and documents -------------------------------------------
 	t.bindReferrals()
+	// after the referral hooks: a sent referral meets clocks in its transaction
+	t.bindClocks()
 
 	// --- public intake and definitions API; compressed answers --------------
 	app.OnServe().BindFunc(t.bindCompression)
 	app.OnServe().BindFunc(t.bindPublicRoutes)
 	app.OnServe().BindFunc(t.bindStaffRoutes)
+	app.OnServe().BindFunc(t.bindServiceRoutes)
 
 	// --- reminders and notifications ---------------------------------------
 	t.bindReminders()
@@ -134,11 +136,12 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 }
 
 // BindService binds the case and step hooks of one service, and declares
-// its collections in the access policy (personal, as the complaints are).
+// its collections in the access policy (services.go: per its definition).
 func (t *Teduh) BindService(s *Service) {
-	if t.policy.Collection(s.CaseCollection) == nil {
-		t.policy.Add(access.ServiceCollections(s.CaseCollection, s.StepCollection), nil)
+	if !slices.Contains(t.services, s) {
+		t.services = append(t.services, s)
 	}
+	t.declareService(s)
 	t.app.OnRecordCreateRequest(s.CaseCollection).BindFunc(t.stampIntakeActor)
 	t.app.OnRecordCreate(s.CaseCollection).BindFunc(func(e *core.RecordEvent) error { return t.createCase(s, e) })
 	t.app.OnRecordUpdate(s.CaseCollection).BindFunc(func(e *core.RecordEvent) error { return t.updateCase(s, e) })
@@ -148,7 +151,16 @@ func (t *Teduh) BindService(s *Service) {
 	t.app.OnRecordCreate(s.StepCollection).BindFunc(func(e *core.RecordEvent) error { return t.createStep(s, e) })
 	t.app.OnRecordUpdate(s.StepCollection).BindFunc(refuseStepChange)
 	t.app.OnRecordDelete(s.StepCollection).BindFunc(refuseStepChange)
+	if s.ClockCollection != "" {
+		t.app.OnRecordCreate(s.ClockCollection).BindFunc(refuseClockWrite)
+		t.app.OnRecordUpdate(s.ClockCollection).BindFunc(refuseClockWrite)
+		t.app.OnRecordDelete(s.ClockCollection).BindFunc(refuseClockWrite)
+	}
 }
+
+// Policy is the access policy in force (the declared one plus what the
+// services added at start-up).
+func (t *Teduh) Policy() *access.Policy { return t.policy }
 
 // Now is the current time of the bound application's clock.
 func (t *Teduh) Now() time.Time { return t.now() }

@@ -77,6 +77,7 @@ func TestHostileInputBattery(t *testing.T) {
 		`{"reporter_name":"` + strings.Repeat("x", 7<<20) + `"}`} {
 		check("complaint raw body", h.Do("POST", "/api/public/complaints", raw, ""))
 		check("feedback raw body", h.Do("POST", "/api/public/feedback", raw, ""))
+		check("service raw body", h.Do("POST", "/api/public/services/service_complaint/submissions", raw, ""))
 	}
 	// 4. multipart: oversized and wrong-type uploads, several files, junk keys
 	values := map[string]any{"reporter_name": "Siti", "reporter_phone": "081234567890", "reporter_relation": "family",
@@ -97,8 +98,11 @@ func TestHostileInputBattery(t *testing.T) {
 	for _, v := range hostileValues {
 		for _, f := range []string{"kind", "message", "rating", "name", "contact", "extra"} {
 			check("feedback "+f, h.Do("POST", "/api/public/feedback", map[string]any{"kind": "suggestion", "message": "Pelayanan baik sekali.", f: v}, ""))
+			check("service "+f, h.Do("POST", "/api/public/services/service_complaint/submissions", map[string]any{"kind": "suggestion", "message": "Pelayanan baik sekali.", f: v}, ""))
 		}
 		check("status", h.Do("GET", "/api/public/complaints/"+url.PathEscape(fmt.Sprint(v)), nil, ""))
+		check("service status", h.Do("GET", "/api/public/services/service_complaint/submissions/"+url.PathEscape(fmt.Sprint(v)), nil, ""))
+		check("service", h.Do("GET", "/api/public/services/"+url.PathEscape(fmt.Sprint(v)), nil, ""))
 	}
 	for _, p := range []string{"/api/public/complaints/", "/api/public/complaints/..%2F..%2Fetc", "/api/public/forms/../../_/", "/api/public/office?x=" + strings.Repeat("y", 5000)} {
 		check("path "+p, h.Do("GET", p, nil, ""))

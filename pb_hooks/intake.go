@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"teduh/internal/casecode"
+	"teduh/internal/definitions"
 	"teduh/internal/engine"
 )
 
@@ -156,42 +157,13 @@ func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	values, cerrs := form.Coerce(raw)
 	collection, err := e.App.FindCachedCollectionByNameOrId(s.CaseCollection)
 	if err != nil {
 		return err
 	}
-	rec := core.NewRecord(collection)
-	for _, f := range form.Fields() {
-		if _, sent := raw[f.Name]; !sent || f.Type != engine.TypeFile {
-			continue
-		}
-		files, err := e.FindUploadedFiles(f.Name)
-		if err != nil || len(files) != 1 {
-			cerrs[f.Name] = &engine.FieldError{Code: "invalid_file", Message: "Unggah satu berkas saja untuk " + f.Label + "."}
-			continue
-		}
-		if values[f.Name], err = fileMeta(files[0]); err != nil {
-			return err
-		}
-		rec.Set(f.Name, files[0])
-	}
-	if len(cerrs) > 0 {
-		return badRequest("", cerrs)
-	}
-	// validate what was sent before it touches a record, so a value the
-	// record could not even hold (a date that is not a date) is reported
-	env, _, err := t.env(e.App)
+	rec, err := t.formRecord(e, form, collection, raw)
 	if err != nil {
 		return err
-	}
-	if res := form.Validate(values, env); !res.OK() {
-		return badRequest("", res.Errors)
-	}
-	for _, f := range form.Fields() {
-		if v, ok := values[f.Name]; ok && f.Type != engine.TypeFile {
-			rec.Set(f.Name, v)
-		}
 	}
 	// the case, its first step, its audit entry and the alert to everyone
 	// on duty are one transaction (shared with the complaints sent at the
@@ -207,6 +179,45 @@ func (t *Teduh) submitComplaint(e *core.RequestEvent) error {
 		"number":        rec.GetString("number"),
 		"tracking_code": rec.GetString("tracking_code"),
 	})
+}
+
+// formRecord validates a public submission against a form (files by their
+// real type) before it touches a record, so a value the record could not
+// even hold (a date that is not a date) is reported as a field error, and
+// returns a new record of collection holding the cleaned values.
+func (t *Teduh) formRecord(e *core.RequestEvent, form *engine.Form, collection *core.Collection, raw map[string]any) (*core.Record, error) {
+	values, cerrs := form.Coerce(raw)
+	rec := core.NewRecord(collection)
+	for _, f := range form.Fields() {
+		if _, sent := raw[f.Name]; !sent || f.Type != engine.TypeFile {
+			continue
+		}
+		files, err := e.FindUploadedFiles(f.Name)
+		if err != nil || len(files) != 1 {
+			cerrs[f.Name] = &engine.FieldError{Code: "invalid_file", Message: "Unggah satu berkas saja untuk " + f.Label + "."}
+			continue
+		}
+		if values[f.Name], err = fileMeta(files[0]); err != nil {
+			return nil, err
+		}
+		rec.Set(f.Name, files[0])
+	}
+	if len(cerrs) > 0 {
+		return nil, badRequest("", cerrs)
+	}
+	env, _, err := t.env(e.App)
+	if err != nil {
+		return nil, err
+	}
+	if res := form.Validate(values, env); !res.OK() {
+		return nil, badRequest("", res.Errors)
+	}
+	for _, f := range form.Fields() {
+		if v, ok := values[f.Name]; ok && f.Type != engine.TypeFile {
+			rec.Set(f.Name, v)
+		}
+	}
+	return rec, nil
 }
 
 // saveError passes API errors through and turns PocketBase's own field
@@ -251,37 +262,19 @@ func (t *Teduh) complaintStatus(e *core.RequestEvent) error {
 	})
 }
 
-// submitFeedback stores the SOP's "pengaduan layanan": suggestions and
-// complaints about the service itself.
+// submitFeedback is the old feedback form's address: what it takes (kind,
+// message, rating, name, contact) is a service complaint now, answered
+// through the service complaints' workflow.
 func (t *Teduh) submitFeedback(e *core.RequestEvent) error {
 	raw, apiErr := readPublicBody(e, maxFeedbackBody)
 	if apiErr != nil {
 		return apiErr
 	}
-	values, cerrs := t.feedback.Coerce(raw)
-	if len(cerrs) > 0 {
-		return badRequest("", cerrs)
+	s := t.ServiceByID(definitions.ServiceComplaintID)
+	if s == nil {
+		return serviceNotFound()
 	}
-	env, _, err := t.env(e.App)
-	if err != nil {
-		return err
-	}
-	res := t.feedback.Validate(values, env)
-	if !res.OK() {
-		return badRequest("", res.Errors)
-	}
-	collection, err := e.App.FindCachedCollectionByNameOrId("feedback")
-	if err != nil {
-		return err
-	}
-	rec := core.NewRecord(collection)
-	for k, v := range res.Values {
-		rec.Set(k, v)
-	}
-	if err := e.App.Save(rec); err != nil {
-		return saveError(err)
-	}
-	return e.JSON(http.StatusOK, map[string]string{"message": "Terima kasih. Masukan Anda sudah kami terima."})
+	return t.storeSubmission(e, s, raw)
 }
 
 // --- staff routes ---------------------------------------------------------

@@ -67,6 +67,8 @@ type outboxRow struct {
 	ID        string         `db:"id"`
 	Recipient string         `db:"recipient"`
 	Complaint string         `db:"complaint"`
+	Service   string         `db:"service"`
+	CaseID    string         `db:"case_id"`
 	Kind      string         `db:"kind"`
 	Message   string         `db:"message"`
 	Created   types.DateTime `db:"created"`
@@ -293,16 +295,21 @@ func (c *mailComposer) compose(row outboxRow) (*mailer.Message, bool, error) {
 	if to == nil || to.Email == "" {
 		return nil, true, nil
 	}
+	settings := s.app.Settings()
 	number, err := c.number(row.Complaint)
+	link := CaseLink(settings.Meta.AppURL, row.Complaint)
+	if row.Service != "" {
+		number, err = c.serviceNumber(row.Service, row.CaseID)
+		link = ServiceCaseLink(settings.Meta.AppURL, row.Service, row.CaseID)
+	}
 	if err != nil {
 		return nil, false, err
 	}
-	settings := s.app.Settings()
 	appName := mailAppName(settings)
 	kind := reminders.Kind(row.Kind)
 	data := mailData{
 		AppName: appName, Office: c.office.Name, Title: kind.Title(), Number: number, Message: row.Message,
-		Link:      CaseLink(settings.Meta.AppURL, row.Complaint),
+		Link:      link,
 		Emergency: kind == reminders.KindNewEmergency || strings.HasPrefix(row.Message, "DARURAT"),
 	}
 	tpl, ok := mailTemplates[row.Kind]
@@ -347,6 +354,23 @@ func (c *mailComposer) number(caseID string) (string, error) {
 			return "", fmt.Errorf("case %s: %w", caseID, err)
 		}
 		c.numbers[caseID] = number
+	}
+	return number, nil
+}
+
+// serviceNumber is the number of a case of another service.
+func (c *mailComposer) serviceNumber(service, caseID string) (string, error) {
+	key := service + "/" + caseID
+	number, ok := c.numbers[key]
+	if !ok {
+		svc := c.s.t.ServiceByID(service)
+		if svc == nil {
+			return "", fmt.Errorf("service %s: not defined", service)
+		}
+		if err := c.s.app.DB().Select("number").From(svc.CaseCollection).Where(dbx.HashExp{"id": caseID}).Row(&number); err != nil {
+			return "", fmt.Errorf("case %s/%s: %w", service, caseID, err)
+		}
+		c.numbers[key] = number
 	}
 	return number, nil
 }
@@ -425,6 +449,16 @@ func mailAppName(settings *core.Settings) string {
 	return settings.Meta.AppName
 }
 
+// ServiceCaseLink is the address of a case of another service in the
+// staff console.
+func ServiceCaseLink(appURL, service, caseID string) string {
+	base := strings.TrimRight(appURL, "/")
+	if base == "" {
+		base = "http://localhost:8090"
+	}
+	return base + "/staff/#/layanan/" + service + "/" + caseID
+}
+
 // CaseLink is the address of a case in the staff console.
 func CaseLink(appURL, caseID string) string {
 	base := strings.TrimRight(appURL, "/")
@@ -467,7 +501,7 @@ func (s *ReminderService) outboxQuery(now time.Time, withAlerts bool) *dbx.Selec
 			kinds = append(kinds, string(k))
 		}
 	}
-	return s.app.DB().Select("id", "recipient", "complaint", "kind", "message", "created", "email_attempts").From("notifications").
+	return s.app.DB().Select("id", "recipient", "complaint", "service", "case_id", "kind", "message", "created", "email_attempts").From("notifications").
 		Where(dbx.In("kind", kinds...)).
 		AndWhere(dbx.In("email_status", "pending", "failed")).
 		AndWhere(dbx.NewExp("email_lease_until <= {:now}", dbx.Params{"now": dbTime(now)})).

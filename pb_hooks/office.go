@@ -169,13 +169,19 @@ func (t *Teduh) refuseOfficeDelete(e *core.RecordEvent) error {
 }
 
 // publicOffice is the part of the profile the public pages show, with the
-// procedure steps taken from the workflow definition.
+// victim complaints' service standard from complaint.service.json (filled
+// with the profile's data) and the procedure from the workflow definition.
+// A profile whose "service" the office edited still overrides those words.
 func (t *Teduh) publicOffice(e *core.RequestEvent) error {
 	office, err := t.Office(e.App)
 	if err != nil {
 		return err
 	}
-	service := map[string]any{}
+	std := t.publicView(office, t.complaint)
+	service := map[string]any{
+		"name": std.Name, "requirements": std.Requirements, "completion_time": std.CompletionTime, "cost": std.Cost,
+		"products": std.Products, "complaint_channels": std.ComplaintChannels,
+	}
 	for k, v := range office.Service {
 		service[k] = v
 	}

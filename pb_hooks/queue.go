@@ -47,6 +47,8 @@ type QueueItem struct {
 	Created            types.DateTime `db:"created" json:"created"`
 	Rank               int            `db:"rank" json:"rank"`
 	Overdue            bool           `db:"-" json:"overdue"`
+	// Clocks are the case's declared clocks (the TPKS police report).
+	Clocks []ClockView `db:"-" json:"clocks"`
 }
 
 const queueColumns = "c.id, c.number, c.urgency, c.status, c.current_step, c.due_at, c.first_response_due_at, c.first_response_at, c.assigned_to, c.victim_name, c.victim_district, c.created"
@@ -271,6 +273,17 @@ func (t *Teduh) queue(e *core.RequestEvent) error {
 			it.StepName = st.Label
 		}
 		it.Overdue = it.Rank < 3 && !it.DueAt.IsZero() && it.DueAt.Time().Before(now)
+	}
+	// the declared clocks of the page's cases: one indexed read
+	clocks, err := t.caseClockViews(e.App, t.complaint, ids, now)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Clocks = clocks[items[i].ID]
+		if items[i].Clocks == nil {
+			items[i].Clocks = []ClockView{}
+		}
 	}
 	if len(ids) > 0 {
 		if err := t.auditStrict(e.App, e, "list", "complaints", "", map[string]any{"ids": ids, "query": qs.Encode()}); err != nil {

@@ -34,6 +34,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/spf13/cobra"
 
+	"teduh/internal/engine"
 	"teduh/internal/reminders"
 )
 
@@ -135,14 +136,144 @@ func (s *ReminderService) Sweep(now time.Time) (rep *SweepReport, err error) {
 		due = append(due, reminders.Due(c, now, loc)...)
 	}
 	due = s.withoutDigested(due)
-	rep = &SweepReport{Now: now, Cases: len(cases)}
+	// the declared clocks of every service (clocks.go keeps them)
+	clockDue, missed, clockCases, err := s.clockReminders(now, loc)
+	if err != nil {
+		return nil, err
+	}
+	due = append(due, clockDue...)
+	rep = &SweepReport{Now: now, Cases: len(cases) + clockCases}
 	created, err := s.deliver(s.app, due, loc, rep)
 	s.announce(created)
 	if err != nil {
 		return rep, err
 	}
+	// a clock past its deadline is missed once its escalation is stored
+	if err := s.markMissed(missed, now); err != nil {
+		return rep, err
+	}
 	rep.Mail = s.SendMails(now)
 	return rep, nil
+}
+
+// clockRow is a running declared clock the sweep reads.
+type sweepClock struct {
+	ID              string         `db:"id"`
+	Complaint       string         `db:"complaint"`
+	Clock           string         `db:"clock"`
+	StartedAt       types.DateTime `db:"started_at"`
+	DueAt           types.DateTime `db:"due_at"`
+	WorkflowVersion string         `db:"workflow_version"`
+}
+
+// clockQuery reads the running clocks of one declared clock due before
+// until: a range on the clock collection's (clock, status, due_at) index.
+func (s *ReminderService) clockQuery(collection, clock string, until time.Time) *dbx.SelectQuery {
+	return s.app.DB().Select("id", "complaint", "clock", "started_at", "due_at", "workflow_version").From(collection).
+		Where(dbx.HashExp{"clock": clock, "status": "running"}).
+		AndWhere(dbx.NewExp("due_at < {:until}", dbx.Params{"until": dbTime(until)}))
+}
+
+// clockReminders lists what the running declared clocks of every service are
+// due for at now, and the clocks past their deadline (by collection).
+func (s *ReminderService) clockReminders(now time.Time, loc *time.Location) ([]reminders.Reminder, map[string][]any, int, error) {
+	var due []reminders.Reminder
+	missed := map[string][]any{}
+	read := 0
+	var cal *engine.Calendar
+	for _, svc := range s.t.services {
+		wf := svc.Defs.Workflow
+		if svc.ClockCollection == "" || len(wf.Clocks) == 0 {
+			continue
+		}
+		if _, err := s.app.FindCachedCollectionByNameOrId(svc.ClockCollection); err != nil {
+			continue
+		}
+		if cal == nil {
+			var err error
+			if cal, err = s.t.Calendar(s.app); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+		var rows []sweepClock
+		for i := range wf.Clocks {
+			cl := &wf.Clocks[i]
+			var part []sweepClock
+			if err := s.clockQuery(svc.ClockCollection, cl.ID, now.Add(cl.Lead())).All(&part); err != nil {
+				return nil, nil, 0, err
+			}
+			rows = append(rows, part...)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		read += len(rows)
+		ids := make([]any, 0, len(rows))
+		for _, r := range rows {
+			ids = append(ids, r.Complaint)
+		}
+		cases := map[string]caseRow{}
+		for chunk := range slices.Chunk(ids, keysPerQuery) {
+			var list []caseRow
+			if err := s.app.DB().Select("id", "number", "status", "urgency", "assigned_to").From(svc.CaseCollection).
+				Where(dbx.In("id", chunk...)).All(&list); err != nil {
+				return nil, nil, 0, err
+			}
+			for _, c := range list {
+				cases[c.ID] = c
+			}
+		}
+		service, roles := "", []string(nil)
+		if svc != s.t.complaint {
+			service, roles = svc.ID(), svc.Roles()
+		}
+		for _, r := range rows {
+			c, ok := cases[r.Complaint]
+			if !ok {
+				continue
+			}
+			cl := wf.Clock(r.Clock)
+			if r.WorkflowVersion != "" && r.WorkflowVersion != wf.Version {
+				// the declaration the case started under
+				if old, err := s.t.defsFor(s.app, svc, "", r.WorkflowVersion); err == nil && old.Workflow.Clock(r.Clock) != nil {
+					cl = old.Workflow.Clock(r.Clock)
+				}
+			}
+			if cl == nil {
+				continue
+			}
+			cc := reminders.ClockCase{
+				RowID: r.ID, CaseID: c.ID, Number: c.Number, Service: service, Roles: roles, Label: cl.Label,
+				CaseStatus: c.Status, AssignedTo: c.AssignedTo, Emergency: c.Urgency == reminders.UrgencyEmergency, DueAt: r.DueAt.Time(),
+			}
+			for i, rm := range cl.Reminders {
+				cc.Reminders = append(cc.Reminders, reminders.ClockReminder{At: cl.ReminderAt(i, r.StartedAt.Time(), r.DueAt.Time(), cal), To: reminders.Audience(rm.To)})
+			}
+			if cl.Escalation != nil {
+				cc.Escalate = reminders.Audience(cl.Escalation.To)
+			}
+			due = append(due, reminders.ClockDue(cc, now, loc)...)
+			if !now.Before(r.DueAt.Time()) && c.Status != reminders.StatusClosed && c.Status != reminders.StatusWithdrawn {
+				missed[svc.ClockCollection] = append(missed[svc.ClockCollection], r.ID)
+			}
+		}
+	}
+	return due, missed, read, nil
+}
+
+// markMissed sets the clocks past their deadline to missed (once: a clock
+// met meanwhile, in another transaction, is left as it is).
+func (s *ReminderService) markMissed(missed map[string][]any, now time.Time) error {
+	for collection, ids := range missed {
+		for chunk := range slices.Chunk(ids, keysPerQuery) {
+			_, err := s.app.NonconcurrentDB().Update(collection, dbx.Params{"status": "missed", "updated": dbTime(now)},
+				dbx.And(dbx.In("id", chunk...), dbx.HashExp{"status": "running", "met_at": ""})).Execute()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 type caseRow struct {
@@ -290,6 +421,9 @@ type staffRow struct {
 func recipients(r reminders.Reminder, staff []staffRow) []staffRow {
 	var out []staffRow
 	for _, m := range staff {
+		if len(r.Roles) > 0 && !slices.Contains(r.Roles, m.Role) {
+			continue // a service only its roles handle
+		}
 		switch r.To {
 		case reminders.OnDuty:
 			if m.Role == "officer" || m.Role == "supervisor" {
@@ -334,7 +468,8 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 		to staffRow
 	}
 	var plan []planned
-	cases := map[string]bool{}
+	cases := map[string]bool{}    // victim complaints, by id
+	services := map[string]bool{} // cases of other services, by id
 	for _, r := range due {
 		to := recipients(r, staff)
 		if len(to) == 0 {
@@ -345,7 +480,11 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 		for _, m := range to {
 			plan = append(plan, planned{r, m})
 		}
-		cases[r.CaseID] = true
+		if r.Service == "" {
+			cases[r.CaseID] = true
+		} else {
+			services[r.CaseID] = true
+		}
 	}
 	if len(plan) == 0 {
 		return nil, nil
@@ -354,6 +493,11 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 	stored, err := s.storedKeys(app, slices.Sorted(maps.Keys(cases)))
 	if err != nil {
 		return nil, err
+	}
+	if len(services) > 0 {
+		if err := s.storedServiceKeys(app, slices.Sorted(maps.Keys(services)), stored); err != nil {
+			return nil, err
+		}
 	}
 	collection, err := app.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
@@ -381,15 +525,20 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 		}
 		byID := make(map[string]pending, len(chunk))
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO notifications (id, recipient, complaint, kind, message, read, key, email_status, email_attempts, created, updated) VALUES ")
+		sb.WriteString("INSERT INTO notifications (id, recipient, complaint, service, case_id, kind, message, read, key, email_status, email_attempts, created, updated) VALUES ")
 		params := dbx.Params{"stamp": stamp}
 		for i, p := range chunk {
 			status := "pending"
 			if p.to.Email == "" {
 				status = "skipped"
 			}
+			complaint, caseID := p.r.CaseID, ""
+			if p.r.Service != "" {
+				// the case is another service's: case_id and service name it
+				complaint, caseID = "", p.r.CaseID
+			}
 			row := map[string]any{
-				"id": core.GenerateDefaultRandomId(), "recipient": p.to.ID, "complaint": p.r.CaseID, "kind": string(p.r.Kind),
+				"id": core.GenerateDefaultRandomId(), "recipient": p.to.ID, "complaint": complaint, "service": p.r.Service, "case_id": caseID, "kind": string(p.r.Kind),
 				"message": clip(p.r.Message(loc), 1000), "read": false, "key": clip(p.r.Key, 200), "email_status": status, "email_attempts": 0,
 				"created": stamp, "updated": stamp,
 			}
@@ -397,8 +546,9 @@ func (s *ReminderService) deliver(app core.App, due []reminders.Reminder, loc *t
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			fmt.Fprintf(&sb, "({:id%[1]d}, {:to%[1]d}, {:case%[1]d}, {:kind%[1]d}, {:msg%[1]d}, FALSE, {:key%[1]d}, {:st%[1]d}, 0, {:stamp}, {:stamp})", i)
+			fmt.Fprintf(&sb, "({:id%[1]d}, {:to%[1]d}, {:case%[1]d}, {:svc%[1]d}, {:cid%[1]d}, {:kind%[1]d}, {:msg%[1]d}, FALSE, {:key%[1]d}, {:st%[1]d}, 0, {:stamp}, {:stamp})", i)
 			params[fmt.Sprint("id", i)], params[fmt.Sprint("to", i)], params[fmt.Sprint("case", i)] = row["id"], row["recipient"], row["complaint"]
+			params[fmt.Sprint("svc", i)], params[fmt.Sprint("cid", i)] = row["service"], row["case_id"]
 			params[fmt.Sprint("kind", i)], params[fmt.Sprint("msg", i)], params[fmt.Sprint("key", i)] = row["kind"], row["message"], row["key"]
 			params[fmt.Sprint("st", i)] = status
 		}
@@ -466,7 +616,55 @@ func (s *ReminderService) storedKeys(app core.App, caseIDs []string) (map[string
 	return out, nil
 }
 
+// storedServiceKeys adds the (recipient, key) pairs stored for cases of
+// services other than the victim complaints (idx_notifications_case).
+func (s *ReminderService) storedServiceKeys(app core.App, caseIDs []string, out map[string]bool) error {
+	for chunk := range slices.Chunk(caseIDs, keysPerQuery) {
+		vals := make([]any, len(chunk))
+		for i, id := range chunk {
+			vals[i] = id
+		}
+		var rows []struct {
+			Recipient string `db:"recipient"`
+			Key       string `db:"key"`
+		}
+		// "case_id != ''" is the partial index's own condition (SQLite uses
+		// such an index only for a query that says it)
+		if err := app.DB().Select("recipient", "key").From("notifications").Where(dbx.In("case_id", vals...)).
+			AndWhere(dbx.NewExp("case_id != ''")).All(&rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out[r.Recipient+"\x00"+r.Key] = true
+		}
+	}
+	return nil
+}
+
 func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
+
+// ArrivalInTx stores the notice of a new case of a service for the
+// audience its definition names (notify_on_arrival), inside the transaction
+// that stores the case. A failure is logged, never fatal to the case.
+func (s *ReminderService) ArrivalInTx(tx core.App, svc *Service, rec *core.Record) []*core.Record {
+	desc := svc.Desc()
+	if desc == nil || desc.NotifyOnArrival == "" {
+		return nil
+	}
+	office, err := s.t.Office(tx)
+	if err != nil {
+		s.logger().Error("arrival notice not stored", "case", rec.GetString("number"), "error", err)
+		return nil
+	}
+	now := s.t.now()
+	due := reminders.NewSubmission(rec.Id, rec.GetString("number"), svc.ID(), desc.Name, reminders.Audience(desc.NotifyOnArrival), svc.Roles(), now, office.Location())
+	created, err := s.deliver(tx, due, office.Location(), &SweepReport{Now: now})
+	if err != nil {
+		s.logger().Error("arrival notice not stored", "case", rec.GetString("number"), "error", err)
+		return nil
+	}
+	return created
+}
 
 // --- the new-complaint alert ------------------------------------------------
 
@@ -785,6 +983,9 @@ func RemindersCommand(app core.App) *cobra.Command {
 			}
 			if err := app.RunAllMigrations(); err != nil {
 				return fmt.Errorf("basis data belum siap: %w", err)
+			}
+			if err := s.t.EnsureServices(app); err != nil {
+				return err
 			}
 			now := s.t.now()
 			if at != "" {

@@ -105,3 +105,65 @@ func BenchmarkSweep(b *testing.B) {
 		}
 	}
 }
+
+// The declared clocks' part of a sweep: 20,000 cases with the TPKS clock
+// stored, of which 50 are running past their 48-hour reminder (already
+// stored after the first sweep). The clocks are read through the clock
+// collection's (clock, status, due_at) index, so the cost follows the
+// running clocks near their deadline, not the stored ones.
+func BenchmarkSweepDeclaredClocks(b *testing.B) {
+	now := wibAt(2026, 12, 4, 8, 0, 0)
+	h := newHarness(b, now)
+	officer, _ := h.Staff("petugas@teduh.test", "Petugas Satu", "officer", true)
+	h.Staff("kepala@teduh.test", "Kepala Bidang", "supervisor", true)
+	const stored, running = 20000, 50
+	seedCases(b, h.App, stored, 0, officer.Id, now)
+	ts := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+	err := h.App.RunInTransaction(func(tx core.App) error {
+		for start := 0; start < stored; start += 400 {
+			var rows []string
+			params := dbx.Params{}
+			for i := start; i < min(start+400, stored); i++ {
+				started := now.Add(-time.Duration(24*(3+i%300)) * time.Hour)
+				status, met := "met", ts(started.Add(20*time.Hour))
+				if i < running {
+					started, status, met = now.Add(-50*time.Hour), "running", ""
+					// a running clock needs an open case: the seed's case i is open only when overdue
+					if _, err := tx.DB().NewQuery("UPDATE complaints SET status = 'in_progress', closed_at = '', due_at = '' WHERE id = {:id}").
+						Bind(dbx.Params{"id": fmt.Sprintf("bench%010d", i)}).Execute(); err != nil {
+						return err
+					}
+				}
+				p := fmt.Sprintf("r%d", i)
+				params[p+"id"], params[p+"c"], params[p+"s"], params[p+"d"], params[p+"st"], params[p+"m"] =
+					fmt.Sprintf("clk%012d", i), fmt.Sprintf("bench%010d", i), ts(started), ts(started.Add(72*time.Hour)), status, met
+				rows = append(rows, fmt.Sprintf("({:%[1]sid}, {:%[1]sc}, 'tpks_police_report', {:%[1]ss}, {:%[1]sd}, {:%[1]sm}, {:%[1]sst}, '', '', '', '2026.1', {:%[1]ss}, {:%[1]ss})", p))
+			}
+			q := "INSERT INTO case_clocks (id, complaint, clock, started_at, due_at, met_at, status, met_by, met_by_name, met_note, workflow_version, created, updated) VALUES " + strings.Join(rows, ", ")
+			if _, err := tx.DB().NewQuery(q).Bind(params).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := h.Teduh.Reminders()
+	rep, err := s.Sweep(now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(rep.Created) != running {
+		b.Fatalf("first sweep stored %d reminders, want %d", len(rep.Created), running)
+	}
+	for b.Loop() {
+		rep, err := s.Sweep(now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Created) != 0 || rep.Existing != running {
+			b.Fatalf("steady sweep stored %d, found %d", len(rep.Created), rep.Existing)
+		}
+	}
+}

@@ -94,7 +94,12 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 			Data: data, Roles: roles, System: system,
 		}
 		facts := &dbFacts{app: tx, service: s, caseID: kase.Id}
-		d, refusal := s.Defs.Workflow.Decide(state, req, env, facts)
+		// a case follows the workflow version it started under
+		defs, err := t.caseDefs(tx, s, kase)
+		if err != nil {
+			return err
+		}
+		d, refusal := defs.Workflow.Decide(state, req, env, facts)
 		if refusal != nil {
 			return refusalError(refusal)
 		}
@@ -103,7 +108,7 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 		rec.Set("outcome", d.Outcome)
 		rec.Set("notes", d.Notes)
 		rec.Set("data", map[string]any(d.Data))
-		rec.Set("workflow_version", s.Defs.Workflow.Version)
+		rec.Set("workflow_version", defs.Workflow.Version)
 		if err := e.Next(); err != nil {
 			if isUniqueViolation(err) {
 				return router.NewApiError(http.StatusConflict, "Langkah ini baru saja dicatat oleh petugas lain. Muat ulang kasus ini.", nil)
@@ -136,7 +141,11 @@ func (t *Teduh) createStep(s *Service, e *core.RecordEvent) error {
 				}
 			}
 		}
-		return tx.SaveWithContext(withMarker(e.Context, systemWrite), kase)
+		if err := tx.SaveWithContext(withMarker(e.Context, systemWrite), kase); err != nil {
+			return err
+		}
+		// what the step does to the case's declared clocks (starts, meets, stops)
+		return t.applyClocks(tx, e.Context, s, defs, kase, engine.Happening{Kind: engine.HappenStep, At: now, Decision: d}, actor)
 	})
 }
 

@@ -188,9 +188,62 @@ func ServiceCollections(cases, steps string, extraQuery ...string) []*Collection
 	}
 }
 
+// ServiceSpec describes a service defined by its definition files, for
+// its policy entries.
+type ServiceSpec struct {
+	Cases, Steps, Clocks string
+	// Roles are the staff roles that handle the service.
+	Roles []Role
+	// Personal is true when the definition names personal fields.
+	Personal bool
+	// Query are the extra fields of the cases usable in filter and sort.
+	Query []string
+	// Files are the cases' file fields.
+	Files []string
+}
+
+// ServiceCollectionsFor are the declarations of a service made from its
+// definitions: the case and step collections as ServiceCollections, read
+// only by the roles that handle the service, and its clocks.
+func ServiceCollectionsFor(spec ServiceSpec) []*Collection {
+	out := ServiceCollections(spec.Cases, spec.Steps, spec.Query...)
+	if spec.Clocks != "" {
+		out = append(out, ClockCollection(spec.Clocks))
+	}
+	only := func(m map[Role][]string) map[Role][]string {
+		res := map[Role][]string{}
+		for _, r := range spec.Roles {
+			if v, ok := m[r]; ok {
+				res[r] = v
+			}
+		}
+		return res
+	}
+	for _, c := range out {
+		c.Personal = spec.Personal
+		c.Read, c.Query, c.Expand = only(c.Read), only(c.Query), only(c.Expand)
+		c.Live = slices.DeleteFunc(slices.Clone(c.Live), func(r Role) bool { return !slices.Contains(spec.Roles, r) })
+	}
+	out[0].Files = spec.Files
+	return out
+}
+
+// ClockCollection is the declaration of a service's clocks: one row per
+// case and declared clock, pointing at a case (so reading it is personal),
+// written by the server only.
+func ClockCollection(name string) *Collection {
+	return &Collection{
+		Name:     name,
+		Personal: true,
+		Read:     staffRead(AllFields),
+		Query:    staffRead("id", "complaint", "clock", "status", "started_at", "due_at", "met_at", "created", "updated"),
+	}
+}
+
 func teduhCollections() []*Collection {
 	complaint := ServiceCollections("complaints", "case_steps", "victim_district", "victim_name", "reporter_name")
 	complaint[0].Files = []string{"identity_document"}
+	complaint = append(complaint, ClockCollection("case_clocks"))
 	return append(complaint, []*Collection{
 		{
 			Name:       "referrals",
@@ -212,9 +265,9 @@ func teduhCollections() []*Collection {
 			// read only by its recipient
 			Name:     "notifications",
 			Personal: true,
-			Read: staffRead("id", "collectionId", "collectionName", "recipient", "complaint", "kind", "message", "read", "key",
+			Read: staffRead("id", "collectionId", "collectionName", "recipient", "complaint", "service", "case_id", "kind", "message", "read", "key",
 				"email_status", "emailed_at", "created", "updated"),
-			Query: staffRead("id", "recipient", "complaint", "kind", "read", "created", "updated"),
+			Query: staffRead("id", "recipient", "complaint", "service", "case_id", "kind", "read", "created", "updated"),
 			Live:  Staff,
 		},
 		{
@@ -230,10 +283,11 @@ func teduhCollections() []*Collection {
 			Files: []string{"emblem"},
 		},
 		{
-			Name:     "feedback",
-			Personal: true,
-			Read:     supervisorOnly(AllFields),
-			Query:    supervisorOnly("id", "kind", "rating", "created"),
+			// the office calendar: everyone on duty reads it (deadlines in
+			// working days), supervisors keep it (the collection's rules)
+			Name:  "holidays",
+			Read:  staffRead(AllFields),
+			Query: staffRead("id", "date", "name", "kind", "created"),
 		},
 		{
 			// a batch of complaints marked as spam names the cases

@@ -158,8 +158,14 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/public/forms/complaint", Anyone, Plain),
 	pb("POST", "/api/public/complaints", Anyone, Plain),
 	pb("GET", "/api/public/complaints/{code}", Anyone, Plain),
+	// the old feedback form's address: files a service complaint
 	pb("POST", "/api/public/feedback", Anyone, Plain),
 	pb("GET", "/api/public/challenge", Anyone, Plain),
+	// every public service from its definitions (services_routes.go)
+	pb("GET", "/api/public/services", Anyone, Plain),
+	pb("GET", "/api/public/services/{service}", Anyone, Plain),
+	pb("POST", "/api/public/services/{service}/submissions", Anyone, Plain),
+	pb("GET", "/api/public/services/{service}/submissions/{code}", Anyone, Plain),
 
 	// --- Teduh: staff ----------------------------------------------------------
 	pb("GET", "/api/workflows/complaint", StaffOnly, Plain),
@@ -175,6 +181,17 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/system-health", SupervisorsOnly, Plain),
 	pb("POST", "/api/spam-batches", SupervisorsOnly, Plain),
 	pb("POST", "/api/spam-batches/{id}/undo", SupervisorsOnly, Plain),
+	// every service from its definitions: the handler also checks that the
+	// caller's role handles the service, and a case's visibility
+	pb("GET", "/api/services", StaffOnly, Plain),
+	pb("GET", "/api/services/{service}", StaffOnly, Plain),
+	pb("GET", "/api/services/{service}/queue", StaffOnly, Plain),
+	pb("POST", "/api/services/{service}/cases", StaffOnly, Plain),
+	pb("GET", "/api/services/{service}/cases/{id}", StaffOnly, Plain),
+	pb("POST", "/api/services/{service}/cases/{id}/steps", StaffOnly, Plain),
+	pb("POST", "/api/services/{service}/cases/{id}/clocks/{clock}/met", StaffOnly, Plain),
+	pb("GET", "/api/services/{service}/stats", SupervisorsOnly, Plain),
+	pb("GET", "/api/stats/service-complaints", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

@@ -22,8 +22,17 @@ var files embed.FS
 const (
 	ComplaintFormFile     = "complaint.form.json"
 	ComplaintWorkflowFile = "complaint.workflow.json"
-	FeedbackFormFile      = "feedback.form.json"
+	ComplaintServiceFile  = "complaint.service.json"
 )
+
+// The embedded services, in the order the public page lists them: the
+// victim complaint (the SOP) and the service complaints (pengaduan layanan).
+const (
+	ComplaintID        = "complaint"
+	ServiceComplaintID = "service_complaint"
+)
+
+var embeddedIDs = []string{ComplaintID, ServiceComplaintID}
 
 // Option list names definitions may use in options_from.
 const (
@@ -48,19 +57,17 @@ var InstitutionTypes = []engine.Option{
 	{Code: "other", Label: "Lainnya"},
 }
 
-// Set is a loaded pair of definitions for one service.
+// Set is a loaded service: its form, its workflow and its service
+// description (the public standard and how the office runs it).
 type Set struct {
 	Form     *engine.Form
 	Workflow *engine.Workflow
-}
-
-// LoadFeedback reads and checks the service feedback form.
-func LoadFeedback() (*engine.Form, error) {
-	f, err := engine.LoadForm(FeedbackFormFile, mustRead(FeedbackFormFile), NewRegistry())
-	if err != nil {
-		return nil, fmt.Errorf("definisi tidak valid: %w", err)
-	}
-	return f, nil
+	Service  *engine.Service
+	// Source is "embedded" or the directory the files were read from.
+	Source string
+	// Raw are the files as read, by kind ("form", "workflow", "service"):
+	// what is recorded for the cases that start under them.
+	Raw map[string][]byte
 }
 
 // NewRegistry returns the registry with every named validator Teduh knows.
@@ -68,6 +75,7 @@ func NewRegistry() *engine.Registry {
 	return engine.NewRegistry().
 		Roles("officer", "supervisor").
 		Options(OptionsInstitutionTypes, InstitutionTypes).
+		ReferralTypes(OptionsInstitutionTypes).
 		DynamicOptions(OptionsOfficeDistricts).
 		FieldValidator("nik", validateNIK).
 		Deriver("crisis_urgency", CrisisUrgency).
@@ -78,7 +86,42 @@ func NewRegistry() *engine.Registry {
 
 // Load reads and checks the embedded complaint definitions.
 func Load() (*Set, error) {
-	return LoadFiles(ComplaintFormFile, mustRead(ComplaintFormFile), ComplaintWorkflowFile, mustRead(ComplaintWorkflowFile), NewRegistry())
+	return LoadEmbedded(ComplaintID)
+}
+
+// LoadEmbedded reads and checks one embedded service by id.
+func LoadEmbedded(id string) (*Set, error) {
+	set, err := loadSet(id+".form.json", mustRead(id+".form.json"), id+".workflow.json", mustRead(id+".workflow.json"),
+		id+".service.json", mustRead(id+".service.json"), NewRegistry())
+	if err != nil {
+		return nil, err
+	}
+	set.Source = "embedded"
+	return set, nil
+}
+
+// Embedded reads and checks every embedded service.
+func Embedded() ([]*Set, error) {
+	var out []*Set
+	for _, id := range embeddedIDs {
+		set, err := LoadEmbedded(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, set)
+	}
+	return out, nil
+}
+
+// EmbeddedFiles returns the bytes of one embedded definition file (for the
+// definitions language's documentation and the linter's comparisons).
+func EmbeddedFiles() map[string][]byte {
+	out := map[string][]byte{}
+	entries, _ := files.ReadDir(".")
+	for _, e := range entries {
+		out[e.Name()] = mustRead(e.Name())
+	}
+	return out
 }
 
 // LoadFiles checks a form and a workflow given as bytes; tests use it to load
@@ -92,7 +135,20 @@ func LoadFiles(formName string, form []byte, workflowName string, workflow []byt
 	if err != nil {
 		return nil, fmt.Errorf("definisi tidak valid: %w", err)
 	}
-	return &Set{Form: f, Workflow: w}, nil
+	return &Set{Form: f, Workflow: w, Raw: map[string][]byte{"form": form, "workflow": workflow}}, nil
+}
+
+// loadSet checks the three files of one service against each other.
+func loadSet(formName string, form []byte, workflowName string, workflow []byte, serviceName string, service []byte, reg *engine.Registry) (*Set, error) {
+	set, err := LoadFiles(formName, form, workflowName, workflow, reg)
+	if err != nil {
+		return nil, err
+	}
+	if set.Service, err = engine.LoadService(serviceName, service, reg, set.Form, set.Workflow); err != nil {
+		return nil, fmt.Errorf("definisi tidak valid: %w", err)
+	}
+	set.Raw["service"] = service
+	return set, nil
 }
 
 func mustRead(name string) []byte {

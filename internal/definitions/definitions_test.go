@@ -127,11 +127,14 @@ func TestLoadComplaintWorkflowMatchesDesign(t *testing.T) {
 	}
 }
 
-func TestLoadFeedback(t *testing.T) {
-	f, err := definitions.LoadFeedback()
+// The service complaint form takes what the old feedback form took, so the
+// stored feedback moves over field by field.
+func TestLoadServiceComplaintForm(t *testing.T) {
+	set, err := definitions.LoadEmbedded(definitions.ServiceComplaintID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	f := set.Form
 	cases := []struct {
 		raw     map[string]any
 		wantErr map[string]string

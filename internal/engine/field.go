@@ -76,6 +76,9 @@ type Field struct {
 	Accept      []string `json:"accept,omitempty"`
 	MaxSize     int64    `json:"max_size,omitempty"`
 	Validators  []string `json:"validators,omitempty"`
+	// Public marks a workflow step field whose recorded value the person who
+	// submitted the case reads on the status page (the office's answer).
+	Public bool `json:"public,omitempty"`
 }
 
 // Values holds typed field values: string for text-like types and select,

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -31,7 +32,10 @@ type Section struct {
 	Fields []Field `json:"fields"`
 }
 
-var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+var (
+	nameRe         = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+)
 
 // LoadForm parses and checks a form definition. file names the source in
 // error messages, so a broken definition says where it is broken.
@@ -51,12 +55,42 @@ func decodeStrict(data []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return fmt.Errorf("invalid JSON: %w", err)
+		offset := dec.InputOffset()
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syntax):
+			offset = syntax.Offset
+		case errors.As(err, &typ):
+			offset = typ.Offset
+		default:
+			// an unknown key: the decoder says which, not where
+			if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
+				if loc := regexp.MustCompile(`"` + regexp.QuoteMeta(m[1]) + `"\s*:`).FindIndex(data); loc != nil {
+					offset = int64(loc[0]) + 1
+				}
+			}
+		}
+		return fmt.Errorf("%s: invalid JSON: %w", Position(data, offset), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("invalid JSON: unexpected data after the definition")
+		return fmt.Errorf("%s: invalid JSON: unexpected data after the definition", Position(data, dec.InputOffset()))
 	}
 	return nil
+}
+
+// Position names a byte offset of a definition file as "line L, column C",
+// so a broken file says where it is broken.
+func Position(data []byte, offset int64) string {
+	line, col := 1, 1
+	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
 func (f *Form) check() error {
@@ -209,6 +243,14 @@ func checkFields(fields []Field, reg *Registry, source func(string) ([]Option, b
 				if !slices.Contains(outcomes, o) {
 					return fmt.Errorf("%s: required_for names unknown outcome %q", where, o)
 				}
+			}
+		}
+		if fd.Public {
+			if outcomes == nil {
+				return fmt.Errorf("%s: public only applies to workflow step fields (what the office answers)", where)
+			}
+			if fd.Type != TypeText && fd.Type != TypeTextarea {
+				return fmt.Errorf("%s: only text and textarea fields can be public", where)
 			}
 		}
 		for _, v := range fd.Validators {

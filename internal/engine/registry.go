@@ -27,6 +27,9 @@ type Registry struct {
 	staticOptions   map[string][]Option
 	dynamicOptions  map[string]bool
 	roles           []string
+	// referralTypes names the option list of referral institution types
+	// that clocks may name in referral_sent
+	referralTypes string
 }
 
 // NewRegistry returns an empty registry.
@@ -76,6 +79,13 @@ func (r *Registry) DynamicOptions(name string) *Registry {
 // step naming another role does not load (a typo would lock a step).
 func (r *Registry) Roles(roles ...string) *Registry {
 	r.roles = append(r.roles, roles...)
+	return r
+}
+
+// ReferralTypes names the registered option list whose codes clocks may
+// name as "referral_sent" (the types of referral institution).
+func (r *Registry) ReferralTypes(optionList string) *Registry {
+	r.referralTypes = optionList
 	return r
 }
 

@@ -37,6 +37,8 @@ type Workflow struct {
 	FirstResponse FirstResponse `json:"first_response"`
 	Withdraw      Withdraw      `json:"withdraw"`
 	Steps         []Step        `json:"steps"`
+	// Clocks are deadlines kept per case beside the steps (clock.go).
+	Clocks []Clock `json:"clocks,omitempty"`
 
 	registry *Registry
 }
@@ -198,7 +200,7 @@ func (w *Workflow) check(form *Form) error {
 	if !slices.ContainsFunc(last.Outcomes, func(o Outcome) bool { return slices.Contains(o.Effects, EffectCloseCase) }) {
 		return fmt.Errorf("the last step must have an outcome with effect %q", EffectCloseCase)
 	}
-	return nil
+	return w.checkClocks(form)
 }
 
 // Step returns the step with number n, or nil.

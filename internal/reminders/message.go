@@ -22,6 +22,9 @@ var titles = map[Kind]string{
 	KindDispositionWaiting:  "Kasus menunggu disposisi",
 	KindDispositionReminder: "Disposisi belum diberikan",
 	KindNewComplaintsDigest: "Banyak pengaduan online baru sekaligus",
+	KindNewSubmission:       "Kiriman layanan baru",
+	KindClockReminder:       "Tenggat segera tiba",
+	KindClockEscalation:     "Eskalasi: tenggat terlewati",
 }
 
 // Title is a short heading for a kind (mail subject, console list).
@@ -60,6 +63,19 @@ func (r Reminder) Message(loc *time.Location) string {
 		return fmt.Sprintf("Kasus %s sudah diidentifikasi lengkap dan menunggu disposisi tindak lanjut (langkah %d) dari kepala/penyelia.", n, r.Step)
 	case KindNewComplaintsDigest:
 		return digestMessage(r.Numbers)
+	case KindNewSubmission:
+		return fmt.Sprintf("%s baru masuk: %s. Buka kasus ini untuk menanganinya.", r.Label, n)
+	case KindClockReminder:
+		msg := fmt.Sprintf("Kasus %s: %s jatuh tempo %s.", n, r.Label, FormatTime(r.Deadline, loc))
+		if r.DaysLeft == 0 {
+			msg = fmt.Sprintf("Kasus %s: hari ini batas %s, paling lambat %s.", n, r.Label, FormatTime(r.Deadline, loc))
+		}
+		if r.Emergency {
+			msg = "DARURAT: " + msg
+		}
+		return msg
+	case KindClockEscalation:
+		return fmt.Sprintf("Eskalasi: kasus %s melewati tenggat %s sejak %s dan belum terpenuhi. Periksa penanganannya bersama petugas.", n, r.Label, FormatTime(r.Deadline, loc))
 	case KindDispositionReminder:
 		return fmt.Sprintf("Kasus %s masih menunggu disposisi tindak lanjut (langkah %d) sejak %s. Penanganan tidak dapat berlanjut sebelum disposisi diberikan.", n, r.Step, FormatTime(r.Deadline.Add(-DispositionReminderAfter), loc))
 	}

@@ -11,6 +11,7 @@
 package reminders
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -32,13 +33,18 @@ const (
 	// KindNewComplaintsDigest stands, during a flood, for the new-complaint
 	// alerts of a minute (emergencies are still alerted one by one).
 	KindNewComplaintsDigest Kind = "new_complaints_digest"
+	// a case of a service arrived (the service tells an audience on arrival)
+	KindNewSubmission Kind = "new_submission"
+	// a declared clock's reminder, and its escalation once missed
+	KindClockReminder   Kind = "clock_reminder"
+	KindClockEscalation Kind = "clock_escalation"
 )
 
 // Kinds lists every kind, for the collection's select field and templates.
 var Kinds = []Kind{
 	KindNewComplaint, KindNewEmergency, KindFirstResponseMissed, KindSLADueSoon,
 	KindSLADueToday, KindSLAOverdue, KindSLAEscalation, KindReferralUnanswered,
-	KindDispositionWaiting, KindDispositionReminder, KindNewComplaintsDigest,
+	KindDispositionWaiting, KindDispositionReminder, KindNewComplaintsDigest, KindNewSubmission, KindClockReminder, KindClockEscalation,
 }
 
 // Audience is who receives a reminder; the caller resolves it to staff.
@@ -147,6 +153,14 @@ type Reminder struct {
 	Step int
 	// Numbers are the cases a digest stands for.
 	Numbers []string
+	// Service is the service of the case when it is not the victim
+	// complaints'; Roles, when set, are the only staff roles that may
+	// receive it (those that handle the service).
+	Service string
+	Roles   []string
+	// Label names what the reminder is about in words: the clock ("Laporan
+	// ke kepolisian") or the service ("Pengaduan Layanan").
+	Label string
 }
 
 // NewComplaint is the alert for a complaint that has just been submitted
@@ -311,3 +325,89 @@ func startOf(date time.Time, loc *time.Location) time.Time {
 
 // days counts calendar days from a to b (civil dates).
 func days(a, b time.Time) int { return int(b.Sub(a).Round(time.Hour).Hours() / 24) }
+
+// --- services and their declared clocks ----------------------------------------
+
+// NewSubmission is the notice that a case of a service has arrived, for the
+// audience the service names.
+func NewSubmission(caseID, number, service, serviceName string, to Audience, roles []string, now time.Time, loc *time.Location) []Reminder {
+	return []Reminder{{
+		Key: "new_submission:" + caseID, Kind: KindNewSubmission, To: to, CaseID: caseID, Number: number,
+		Service: service, Roles: roles, Label: serviceName, Deadline: now, Day: Day(now, loc),
+	}}
+}
+
+// ClockCase is what the rules need to know about one running declared
+// clock of a case: the schedule of its reminders (already computed on the
+// office calendar) and who hears of it.
+type ClockCase struct {
+	RowID      string
+	CaseID     string
+	Number     string
+	Service    string
+	Roles      []string
+	Label      string
+	CaseStatus string
+	AssignedTo string
+	Emergency  bool
+	DueAt      time.Time
+	// Reminders are when each reminder is due and to whom; Escalate is who
+	// hears of the clock missed ("" nobody).
+	Reminders []ClockReminder
+	Escalate  Audience
+}
+
+// ClockReminder is one scheduled reminder of a clock.
+type ClockReminder struct {
+	At time.Time
+	To Audience
+}
+
+// ClockDue lists what a running clock is due for at now: each reminder
+// whose time has come while the deadline has not passed, and the
+// escalation once it has. Keys are per clock row, so each goes out once.
+func ClockDue(c ClockCase, now time.Time, loc *time.Location) []Reminder {
+	if c.CaseStatus == StatusClosed || c.CaseStatus == StatusWithdrawn {
+		return nil
+	}
+	base := Reminder{CaseID: c.CaseID, Number: c.Number, Service: c.Service, Roles: c.Roles, Label: c.Label,
+		Emergency: c.Emergency, Deadline: c.DueAt, Day: Day(now, loc)}
+	if !now.Before(c.DueAt) {
+		if c.Escalate == "" {
+			return nil
+		}
+		r := base
+		r.Key, r.Kind, r.To = "clock_escalation:"+c.RowID, KindClockEscalation, c.Escalate
+		r.DaysLate = days(civil(c.DueAt, loc), civil(now, loc))
+		return []Reminder{audience(r, c.AssignedTo)}
+	}
+	// only the latest reminder that has come due: a sweep after a long
+	// stop does not send every reminder it missed at once
+	last := -1
+	for i, rm := range c.Reminders {
+		if !now.Before(rm.At) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	r := base
+	r.Key, r.Kind, r.To = fmt.Sprintf("clock_reminder:%s:%d", c.RowID, last), KindClockReminder, c.Reminders[last].To
+	r.DaysLeft = days(civil(now, loc), civil(c.DueAt, loc))
+	return []Reminder{audience(r, c.AssignedTo)}
+}
+
+// audience resolves the assignee of a clock's reminder (the supervisors
+// while nobody is assigned).
+func audience(r Reminder, assignee string) Reminder {
+	if r.To != Assignee {
+		return r
+	}
+	if assignee == "" {
+		r.To = Supervisors
+		return r
+	}
+	r.Staff = assignee
+	return r
+}

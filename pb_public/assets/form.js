@@ -1,6 +1,7 @@
 // The complaint page: renders the form from the server's form definition,
 // applies its conditions live, helps with the same rules the server checks,
-// submits as multipart, and shows the service standard and feedback form.
+// submits as multipart, and shows the service standard (the other services
+// and the complaints about the service are services.js's).
 // The server decides what is valid; the checks here only help earlier.
 import { $, el, MSG, initPage, getJSON, inPage, request, problem, setError, showSummary, emergencyLinks, challengeAsked, solveChallenge } from './common.js';
 
@@ -372,49 +373,8 @@ function renderService(o) {
   add('Biaya/tarif', s.cost || 'Tidak dipungut biaya');
   add('Produk pelayanan', list(s.products));
   add('Pengaduan tentang layanan', el('p', null, 'Pengaduan, saran, dan masukan tentang pelayanan kami dapat disampaikan melalui:'),
-    list(s.complaint_channels, 'ul'), el('p', null, 'atau melalui formulir di bawah ini.'));
+    list(s.complaint_channels, 'ul'), el('p', null, 'atau melalui formulir Pengaduan Layanan di bawah ini.'));
   body.replaceChildren(s.name ? el('p', null, el('strong', null, s.name)) : '', dl);
-}
-
-// ---- feedback form
-
-const FB = ['kind', 'message', 'rating', 'name', 'contact'];
-async function sendFeedback(ev) {
-  ev.preventDefault();
-  const fb = $('#feedback-form');
-  const btn = $('#feedback-submit');
-  const out = $('#feedback-status');
-  if (btn.disabled) return;
-  const get = (k) => $('#fb-' + k).value.trim();
-  const mark = (k, m) => setError([$('#fb-' + k)], $('#fb-err-' + k), m);
-  FB.forEach((k) => mark(k, ''));
-  out.hidden = true;
-  if (!get('message')) { mark('message', 'Tulis pesan Anda terlebih dahulu.'); $('#fb-message').focus(); return; }
-  const body = { kind: get('kind'), message: get('message'), name: get('name'), contact: get('contact') };
-  if (get('rating')) body.rating = Number(get('rating'));
-  btn.disabled = true;
-  let res = await request('POST', '/api/public/feedback', body);
-  for (let tries = 0; tries < 3 && challengeAsked(res); tries++) {
-    const headers = await solveChallenge(challengeAsked(res));
-    if (!headers) break;
-    res = await request('POST', '/api/public/feedback', body, null, headers);
-  }
-  btn.disabled = false;
-  out.hidden = false;
-  if (res.status === 200) {
-    out.className = 'ok';
-    out.textContent = (res.data && res.data.message) || 'Terima kasih. Masukan Anda sudah kami terima.';
-    fb.reset();
-    return;
-  }
-  out.className = 'alert';
-  out.textContent = problem(res, true);
-  const errs = (res.status === 400 && res.data && res.data.data) || {};
-  let first = null;
-  for (const k of FB) {
-    if (errs[k]) { mark(k, errs[k].message || 'Isian ini belum benar.'); first = first || $('#fb-' + k); }
-  }
-  if (first) first.focus();
 }
 
 // ---- start
@@ -456,7 +416,6 @@ function bind() {
   });
   $('#form-retry').addEventListener('click', () => loadForm());
   $('#copy-tracking').addEventListener('click', copyTracking);
-  $('#feedback-form').addEventListener('submit', sendFeedback);
 }
 
 bind();

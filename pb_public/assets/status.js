@@ -1,5 +1,7 @@
-// The status page: looks up a complaint by its tracking code and shows only
-// its status. The code never goes into the page URL or the history.
+// The status page: looks up a complaint (or a submission to another public
+// service, chosen in the list or by the page's #<service>) by its tracking
+// code and shows only its status and the office's public answer. The code
+// never goes into the page URL or the history.
 import { $, el, initPage, getJSON, problem, setError, waHref } from './common.js';
 
 let office = null;
@@ -44,14 +46,28 @@ function contactLine() {
   return [' Jika tetap tidak ditemukan, hubungi Dinas melalui nomor di bagian atas halaman.'];
 }
 
+let services = [];
+const serviceSel = $('#status-service');
+const chosen = () => (serviceSel && serviceSel.value) || 'complaint';
+
+function fmtDay(s) {
+  return formatUpdated(s, office && office.timezone);
+}
+
 function show(data) {
-  const total = office && office.service && office.service.procedure ? office.service.procedure.length : 0;
+  const total = data.steps_total || (office && office.service && office.service.procedure ? office.service.procedure.length : 0);
   $('#status-number').textContent = data.number || '–';
   $('#status-label').textContent = data.status_label || data.status || '–';
   $('#status-step').textContent = data.step
     ? `Tahap ${data.step}${total ? ' dari ' + total : ''}${data.step_name ? ': ' + data.step_name : ''}`
     : (data.step_name || '–');
   $('#status-updated').textContent = formatUpdated(data.updated, office && office.timezone);
+  const answers = $('#status-answers');
+  const list = data.answers || [];
+  answers.hidden = !list.length;
+  answers.replaceChildren(...list.map((a) => el('div', { class: 'answer' },
+    el('h3', null, a.label), el('p', { class: 'answer-text', 'data-secret': '' }, a.text), el('p', { class: 'muted' }, fmtDay(a.at)))));
+  $('#status-result-title').textContent = data.service_name ? `Status: ${data.service_name}` : 'Status pengaduan';
   errBox.hidden = true;
   result.hidden = false;
   result.focus();
@@ -73,7 +89,9 @@ async function lookup(ev) {
   const btn = $('#status-submit');
   btn.disabled = true;
   btn.textContent = 'Mencari…';
-  const res = await getJSON('/api/public/complaints/' + encodeURIComponent(code));
+  const svc = chosen();
+  const res = await getJSON(svc === 'complaint' ? '/api/public/complaints/' + encodeURIComponent(code)
+    : `/api/public/services/${encodeURIComponent(svc)}/submissions/${encodeURIComponent(code)}`);
   busy = false;
   btn.disabled = false;
   btn.textContent = 'Cek status';
@@ -96,3 +114,14 @@ async function lookup(ev) {
 $('#status-form').addEventListener('submit', lookup);
 input.addEventListener('blur', () => { if (input.value) input.value = normalise(input.value); });
 initPage().then((o) => { office = o; });
+
+// the services whose submissions have a status: shown as a choice when
+// there is more than one; the page's #<service> preselects one
+getJSON('/api/public/services').then((res) => {
+  services = res.status === 200 && res.data ? res.data.items || [] : [];
+  if (services.length < 2) return;
+  serviceSel.replaceChildren(...services.map((s) => el('option', { value: s.id }, s.id === 'complaint' ? 'Pengaduan korban kekerasan' : s.name)));
+  const want = decodeURIComponent((location.hash || '').replace(/^#/, ''));
+  if (services.some((s) => s.id === want)) serviceSel.value = want;
+  $('#status-service-box').hidden = false;
+});

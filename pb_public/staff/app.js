@@ -1,22 +1,24 @@
 // The staff console's entry point: sign-in (with the second step by e-mail
 // code when the office asks for it), the forgotten-password and new-password
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
-// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/kesehatan, #/notifikasi) and the
-// live connection. Each view lives in its own module.
+// hash router (#/antrean, #/antrean/SERVICE, #/kasus/ID, #/layanan/SERVICE/ID,
+// #/baru, #/tim, #/kesehatan, #/kiriman-massal, #/kalender, #/notifikasi) and
+// the live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
 } from './api.js';
 import { $, el, LABELS, showMessage, busy } from './ui.js';
 import { loadContext, clearContext } from './state.js';
-import { initQueue, bindQueue, queueShown, caseChanged } from './queue.js';
-import { openCase, caseChangedLive, forgetCase } from './case.js';
+import { initQueue, bindQueue, queueShown, caseChanged, showServiceQueue, bindServiceQueue } from './queue.js';
+import { openCase, openServiceCase, caseChangedLive, forgetCase } from './case.js';
+import { loadCalendar, bindCalendar } from './calendar.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
 import { loadSpam, bindSpam } from './spam.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'health', 'spam', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'squeue', 'case', 'new', 'team', 'health', 'spam', 'calendar', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -28,6 +30,7 @@ let twoStep = null; // {mfaId, otpId, email} while the second step is asked for
 
 function show(view) {
   for (const v of VIEWS) $('#view-' + v).hidden = v !== view;
+  if (view !== 'queue' && view !== 'squeue') $('#service-tabs').hidden = true;
   for (const a of document.querySelectorAll('#nav a[data-view]')) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -50,7 +53,7 @@ function signedOutUI(message) {
   forgetCase();
   clearHealth();
   // nothing of a case stays in the page once its reader is gone
-  for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
+  for (const id of ['view-case', 'queue-list', 'squeue-list', 'holiday-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
   $('#new-form').reset();
   $('#app-nav').hidden = true;
@@ -293,10 +296,25 @@ function route() {
   }
   if (!ready) return;
   const hash = location.hash || '#/antrean';
-  const m = /^#\/kasus\/([a-z0-9]{1,30})$/i.exec(hash);
+  // #/cases/ID is the address the reminder mails link to
+  const m = /^#\/(?:kasus|cases)\/([a-z0-9]{1,30})$/i.exec(hash);
   if (m) {
     show('case');
     openCase(m[1]);
+    return;
+  }
+  const sc = /^#\/layanan\/([a-z][a-z0-9_]{0,62})\/([a-z0-9]{1,30})$/i.exec(hash);
+  if (sc) {
+    show('case');
+    if (sc[1] === 'complaint') openCase(sc[2]);
+    else openServiceCase(sc[1], sc[2]);
+    return;
+  }
+  const sq = /^#\/antrean\/([a-z][a-z0-9_]{0,62})$/i.exec(hash);
+  if (sq && sq[1] !== 'complaint') {
+    show('squeue');
+    $('#squeue-title').focus();
+    showServiceQueue(sq[1]);
     return;
   }
   document.title = 'Konsol Petugas Teduh';
@@ -323,6 +341,11 @@ function route() {
       show('health');
       $('#health-title').focus();
       loadHealth();
+      return;
+    case '#/kalender':
+      show('calendar');
+      $('#calendar-title').focus();
+      loadCalendar();
       return;
     case '#/notifikasi':
       show('notifications');
@@ -351,6 +374,8 @@ function bind() {
   $('#signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
   bindQueue();
+  bindServiceQueue();
+  bindCalendar();
   bindNewCase();
   bindNotifications();
   onCaseChanged((action, rec) => {

@@ -1,17 +1,23 @@
-// The case page: the victim's and the complaint's data (editable while the
-// case is open), assignment for supervisors, the SOP timeline of every step
-// with actor and time, and a form for exactly the next step, built from the
-// workflow definition. Withdrawal is a step too ("withdrawn", with notes).
+// The case page, for the victim complaints and for every other service
+// from its definitions: the case's data (editable while the case is open,
+// when its service allows), assignment for supervisors, its declared
+// clocks, the timeline of every step with actor and time, and a form for
+// exactly the next step, built from the workflow the case runs under.
+// Withdrawal is a step too ("withdrawn", with notes).
 import { api, get, q, download, isSupervisor } from './api.js';
 import {
   $, el, setError, LABELS, OPEN_STATUSES, clock, fmtDateTime, fmtDate, urgencyBadge, clockBadge, badge, busy,
   showMessage, announce, showSummary,
 } from './ui.js';
 import { FieldSet, test, displayValue } from './fields.js';
-import { ctx, steps, stepDef, staffName, activeStaff, mayRecord, mayWithdraw, formFields } from './state.js';
+import { ctx, staffName, activeStaff, mayRecord, myRole, serviceDef } from './state.js';
 import { renderReferrals } from './referrals.js';
+import { clockView, clocksSection, postMet, clockBadge as declaredBadge } from './clocks.js';
 
-let current = null; // {id, rec, steps}
+// current is the open case: {id, rec, steps, clocks, svc, workflow, form}
+// where svc is the service ({id, builtin, cases, steps, name, title_field,
+// editable}) and workflow and form are the versions the case runs under.
+let current = null;
 let loadGen = 0;
 let pending = ''; // a message for the next case page opened
 
@@ -24,26 +30,67 @@ export function forgetCase() {
 }
 
 // openCase loads and shows a case; message is shown on top (after a step).
+// complaintService is the victim complaints' service as the page needs it.
+function complaintService() {
+  const d = serviceDef('complaint');
+  return { id: 'complaint', builtin: true, cases: 'complaints', steps: 'case_steps', name: d ? d.name : 'Pengaduan korban', title_field: 'victim_name', editable: true };
+}
+
+function cannotOpen(view, r, back) {
+  view.replaceChildren(
+    el('p', null, el('a', { href: back }, '← Kembali ke antrean')),
+    el('h1', { id: 'case-title', tabindex: '-1' }, 'Kasus tidak dapat dibuka'),
+    el('p', { class: 'alert', role: 'alert' }, r.status === 404 ? 'Kasus ini tidak ditemukan, atau sudah ditugaskan kepada petugas lain.' : r.message));
+  $('#case-title').focus();
+}
+
+// openCase loads and shows a victim complaint; message is shown on top
+// (after a step).
 export async function openCase(id, { message = '', focus = 'title' } = {}) {
   const gen = ++loadGen;
   if (pending) { message = message || pending; pending = ''; }
   const view = $('#view-case');
   if (!current || current.id !== id) view.replaceChildren(el('p', { class: 'notice', role: 'status' }, 'Memuat kasus…'));
-  const [c, s] = await Promise.all([
+  const withClocks = ((ctx.workflow && ctx.workflow.clocks) || []).length > 0;
+  const [c, s, k] = await Promise.all([
     get(`/api/collections/complaints/records/${encodeURIComponent(id)}`),
     get('/api/collections/case_steps/records', { filter: `complaint = ${q(id)}`, sort: 'created,id', perPage: 500, skipTotal: 1 }),
+    withClocks ? get('/api/collections/case_clocks/records', { filter: `complaint = ${q(id)}`, sort: 'created,id', perPage: 50, skipTotal: 1 }) : null,
   ]);
   if (gen !== loadGen) return;
-  if (!c.ok || !s.ok) {
-    const r = c.ok ? s : c;
-    view.replaceChildren(
-      el('p', null, el('a', { href: '#/antrean' }, '← Kembali ke antrean')),
-      el('h1', { id: 'case-title', tabindex: '-1' }, 'Kasus tidak dapat dibuka'),
-      el('p', { class: 'alert', role: 'alert' }, r.status === 404 ? 'Kasus ini tidak ditemukan, atau sudah ditugaskan kepada petugas lain.' : r.message));
-    $('#case-title').focus();
-    return;
+  if (!c.ok || !s.ok) return cannotOpen(view, c.ok ? s : c, '#/antrean');
+  let workflow = ctx.workflow;
+  let form = ctx.form;
+  // a case started under an older workflow follows it
+  if ((c.data.workflow_version && c.data.workflow_version !== workflow.version) || (c.data.form_version && form.version && c.data.form_version !== form.version)) {
+    const old = await get('/api/services/complaint', { workflow_version: c.data.workflow_version, form_version: c.data.form_version });
+    if (gen !== loadGen) return;
+    if (old.ok) ({ workflow, form } = old.data);
   }
-  current = { id, rec: c.data, steps: s.data.items || [] };
+  const clocks = k && k.ok ? (k.data.items || []).map((row) => clockView(row, workflow)) : [];
+  current = { id, rec: c.data, steps: s.data.items || [], clocks, svc: complaintService(), workflow, form };
+  await show(message, focus);
+}
+
+// openServiceCase loads and shows a case of another service.
+export async function openServiceCase(service, id, { message = '', focus = 'title' } = {}) {
+  const gen = ++loadGen;
+  if (pending) { message = message || pending; pending = ''; }
+  const view = $('#view-case');
+  if (!current || current.id !== id) view.replaceChildren(el('p', { class: 'notice', role: 'status' }, 'Memuat kasus…'));
+  const r = await get(`/api/services/${encodeURIComponent(service)}/cases/${encodeURIComponent(id)}`);
+  if (gen !== loadGen) return;
+  if (!r.ok) return cannotOpen(view, r, `#/antrean/${encodeURIComponent(service)}`);
+  const d = r.data.service;
+  current = {
+    id, rec: r.data.case, steps: r.data.steps || [], clocks: r.data.clocks || [], workflow: d.workflow, form: d.form,
+    svc: { id: d.id, builtin: false, cases: d.collections.cases, steps: d.collections.steps, name: d.name, title_field: d.title_field, editable: d.editable },
+  };
+  if (d.statuses) Object.assign(LABELS.status, d.statuses);
+  await show(message, focus);
+}
+
+async function show(message, focus) {
   const referralsShown = render(message);
   document.title = `${current.rec.number} · Konsol Petugas Teduh`;
   if (focus === 'title') $('#case-title').focus();
@@ -51,12 +98,34 @@ export async function openCase(id, { message = '', focus = 'title' } = {}) {
   await referralsShown;
 }
 
+// reopen shows the open case again, from the server.
+function reopen(opts) {
+  if (!current) return Promise.resolve();
+  return current.svc.builtin ? openCase(current.id, opts) : openServiceCase(current.svc.id, current.id, opts);
+}
+
+// the workflow the open case runs under
+const wfSteps = () => (current && current.workflow ? current.workflow.steps || [] : []);
+const wfStep = (n) => wfSteps().find((x) => x.number === n) || null;
+const mayWithdrawHere = () => ((current.workflow.withdraw && current.workflow.withdraw.roles) || []).includes(myRole());
+const caseFields = () => {
+  const out = [];
+  for (const s of (current.form && current.form.sections) || []) out.push(...(s.fields || []));
+  return out;
+};
+
+// postStep records a step of the open case.
+function postStep(body) {
+  if (current.svc.builtin) return api('POST', '/api/collections/case_steps/records', { body: { complaint: current.id, ...body } });
+  return api('POST', `/api/services/${encodeURIComponent(current.svc.id)}/cases/${encodeURIComponent(current.id)}/steps`, { body });
+}
+
 // caseChangedLive reloads the open case after a realtime change to it made
 // elsewhere. The event of one's own write may arrive before its answer, so
 // the check waits a moment and then compares the record's "updated" time.
 let liveTimer = 0;
 export function caseChangedLive(action, rec) {
-  if (!current || rec.id !== current.id) return;
+  if (!current || rec.id !== current.id || !current.svc.builtin) return;
   clearTimeout(liveTimer);
   liveTimer = setTimeout(() => {
     if (!current || rec.id !== current.id || $('#view-case').hidden) return;
@@ -66,7 +135,7 @@ export function caseChangedLive(action, rec) {
       $('#case-stale').hidden = false;
       return;
     }
-    openCase(current.id, { focus: 'none' });
+    reopen({ focus: 'none' });
   }, 800);
 }
 
@@ -77,28 +146,46 @@ function render(message) {
   const open = OPEN_STATUSES.includes(c.status);
   const info = clock(c);
   const view = $('#view-case');
+  const svc = current.svc;
+  const back = svc.builtin ? '#/antrean' : `#/antrean/${encodeURIComponent(svc.id)}`;
+  const title = svc.title_field ? c[svc.title_field] || '' : '';
+  // a service without the crisis clock shows its declared clocks instead
   const header = el('div', { class: 'case-head' },
-    el('p', { class: 'back' }, el('a', { href: '#/antrean' }, '← Kembali ke antrean')),
-    el('h1', { id: 'case-title', tabindex: '-1' }, el('span', { id: 'case-number' }, c.number), ' ', el('span', { class: 'case-name' }, c.victim_name || '')),
-    el('p', { class: 'case-badges' }, urgencyBadge(c.urgency), ' ', badge(LABELS.status[c.status] || c.status, open ? 'running' : 'muted'), ' ', clockBadge(info)),
-    el('p', { id: 'case-clock', class: 'case-clock' }, info.text),
+    el('p', { class: 'back' }, el('a', { href: back }, '← Kembali ke antrean')),
+    svc.builtin ? null : el('p', { class: 'case-service' }, svc.name),
+    el('h1', { id: 'case-title', tabindex: '-1' }, el('span', { id: 'case-number' }, c.number), ' ', el('span', { class: 'case-name' }, title)),
+    el('p', { class: 'case-badges' }, svc.builtin ? urgencyBadge(c.urgency) : null, ' ', badge(LABELS.status[c.status] || c.status, open ? 'running' : 'muted'), ' ',
+      svc.builtin ? clockBadge(info) : null, ...current.clocks.filter((k) => !k.met_at && k.status !== 'cancelled').map((k) => [' ', clockBadgeOf(k)])),
+    svc.builtin ? el('p', { id: 'case-clock', class: 'case-clock' }, info.text) : null,
     el('p', { id: 'case-stale', class: 'notice', hidden: true }, 'Kasus ini baru saja diubah di tempat lain. ',
-      el('button', { type: 'button', class: 'linklike', onclick: () => openCase(current.id) }, 'Muat ulang kasus'), '.'),
+      el('button', { type: 'button', class: 'linklike', onclick: () => reopen() }, 'Muat ulang kasus'), '.'),
   );
   const main = el('div', { class: 'case-main' }, nextStepSection(message));
-  const side = el('div', { class: 'case-side' }, assignmentSection(), dataSection(), documentsSection());
-  if (ctx.features.referrals) {
+  const side = el('div', { class: 'case-side' }, assignmentSection());
+  if (current.clocks.length) {
+    side.append(clocksSection(current.clocks, {
+      open,
+      recordMet: (clock, notes) => postMet(svc.id, current.id, clock, notes),
+      reload: (msg) => reopen({ message: msg, focus: 'step' }),
+    }));
+  }
+  side.append(dataSection());
+  if (svc.builtin) side.append(documentsSection());
+  const referrals = svc.builtin && ctx.features.referrals;
+  if (referrals) {
     // beside the step form while the referral step is next, else aside
     const refs = el('section', { id: 'referrals', class: 'card', 'aria-labelledby': 'referrals-title' });
-    const next = stepDef((c.current_step || 0) + 1);
+    const next = wfStep((c.current_step || 0) + 1);
     if (open && next && next.code === 'referral') main.append(refs);
     else side.append(refs);
   }
   main.append(timelineSection());
   view.replaceChildren(header, el('div', { class: 'case-grid' }, main, side));
-  if (!ctx.features.referrals) return Promise.resolve();
-  return renderReferrals($('#referrals'), current.rec, { open, reload: () => openCase(current.id, { focus: 'none' }) });
+  if (!referrals) return Promise.resolve();
+  return renderReferrals($('#referrals'), current.rec, { open, reload: () => reopen({ focus: 'none' }) });
 }
+
+const clockBadgeOf = (k) => el('span', { class: 'case-declared-clock', 'data-clock': k.clock }, declaredBadge(k));
 
 // ---- next step
 
@@ -108,10 +195,10 @@ function nextStepSection(message) {
   const result = el('div', { id: 'step-result', class: 'ok', tabindex: '-1', role: 'status', hidden: !message }, message ? el('p', null, message) : null);
   if (!OPEN_STATUSES.includes(c.status)) {
     sec.append(el('h2', { id: 'next-step-title' }, 'Kasus ditutup'), result,
-      el('p', null, c.status === 'withdrawn' ? 'Pengaduan ini dicabut atau dialihkan. Tidak ada langkah lagi.' : 'Semua langkah SOP sudah dicatat. Tidak ada langkah lagi.'));
+      el('p', null, c.status === 'withdrawn' ? 'Kasus ini dicabut atau dialihkan. Tidak ada langkah lagi.' : 'Semua langkah sudah dicatat. Tidak ada langkah lagi.'));
     return sec;
   }
-  const step = stepDef((c.current_step || 0) + 1);
+  const step = wfStep((c.current_step || 0) + 1);
   if (!step) {
     sec.append(el('h2', { id: 'next-step-title' }, 'Tidak ada langkah berikutnya'), result);
     return sec;
@@ -124,7 +211,7 @@ function nextStepSection(message) {
   } else {
     sec.append(stepForm(step));
   }
-  if (mayWithdraw()) sec.append(withdrawForm(step));
+  if (mayWithdrawHere()) sec.append(withdrawForm(step));
   return sec;
 }
 
@@ -188,7 +275,7 @@ function stepForm(step) {
   else form.append(outcomeBox, fs.root);
   form.append(notesBox, summary, el('div', { class: 'actions' }, submit));
   const ordered = (step.fields || []).find((f) => f.type === 'multiselect' && f.ordered && f.options_from === 'institution_types');
-  if (ordered && ctx.features.referrals) suggestOrder(fs, ordered, () => { form.dataset.dirty = 'true'; sync(); });
+  if (ordered && ctx.features.referrals && current.svc.builtin) suggestOrder(fs, ordered, () => { form.dataset.dirty = 'true'; sync(); });
   form.addEventListener('change', (e) => {
     form.dataset.dirty = 'true';
     if (e.target.name === 'step-outcome') { setError(radios.map((x) => x.r), outcomeErr, ''); sync(); }
@@ -209,12 +296,12 @@ function stepForm(step) {
     if (!outcome) local.outcome = 'Pilih hasil langkah ini.';
     if (o && o.notes_required && !notes.value.trim()) local.notes = `Catatan wajib diisi untuk hasil "${o.label}".`;
     if (Object.keys(local).length) return showStepErrors(fs, radios, outcomeErr, notes, notesErr, summary, local, 'Ada isian yang perlu diperbaiki.');
-    const body = { complaint: current.id, step: step.number, outcome, notes: notes.value.trim(), data: fs.values() };
-    const r = await busy(submit, 'Menyimpan…', () => api('POST', '/api/collections/case_steps/records', { body }));
+    const body = { step: step.number, outcome, notes: notes.value.trim(), data: fs.values() };
+    const r = await busy(submit, 'Menyimpan…', () => postStep(body));
     if (r.ok) {
       const label = LABELS.outcome[outcome] || outcome;
       announce(`Langkah ${step.number} dicatat.`);
-      return openCase(current.id, { message: `Langkah ${step.number} (${step.label}) dicatat: ${o ? o.label : label}.`, focus: 'step' });
+      return reopen({ message: `Langkah ${step.number} (${step.label}) dicatat: ${o ? o.label : label}.`, focus: 'step' });
     }
     const fields = {};
     for (const [k, v] of Object.entries(r.fields)) fields[k.startsWith('data.') ? k.slice(5) : k] = v;
@@ -288,14 +375,14 @@ function showStepErrors(fs, radios, outcomeErr, notes, notesErr, summary, errs, 
   for (const [k, v] of Object.entries(rest)) items.push({ label: fs.byName[k] ? fs.label(k) : '', message: v });
   showSummary(summary, title, items.filter((x) => x.message !== title));
   if (stale) {
-    summary.append(el('p', null, el('button', { type: 'button', class: 'btn btn-plain', onclick: () => openCase(current.id) }, 'Muat ulang kasus')));
+    summary.append(el('p', null, el('button', { type: 'button', class: 'btn btn-plain', onclick: () => reopen() }, 'Muat ulang kasus')));
   }
   if (focus) focus.focus();
   else summary.focus();
 }
 
 function withdrawForm(step) {
-  const w = ctx.workflow.withdraw || {};
+  const w = current.workflow.withdraw || {};
   const notes = el('textarea', { id: 'withdraw-notes', rows: 3, maxlength: 10000, 'aria-required': 'true', 'aria-describedby': 'withdraw-help err-withdraw-notes' });
   const err = el('p', { class: 'error', id: 'err-withdraw-notes', hidden: true });
   const msg = el('div', { id: 'withdraw-message', role: 'alert', hidden: true });
@@ -311,10 +398,8 @@ function withdrawForm(step) {
       notes.focus();
       return;
     }
-    const r = await busy(submit, 'Menyimpan…', () => api('POST', '/api/collections/case_steps/records', {
-      body: { complaint: current.id, step: step.number, outcome: 'withdrawn', notes: notes.value.trim() },
-    }));
-    if (r.ok) return openCase(current.id, { message: 'Pengaduan dicatat sebagai dicabut/dialihkan. Kasus ditutup.', focus: 'step' });
+    const r = await busy(submit, 'Menyimpan…', () => postStep({ step: step.number, outcome: 'withdrawn', notes: notes.value.trim() }));
+    if (r.ok) return reopen({ message: 'Kasus dicatat sebagai dicabut/dialihkan dan ditutup.', focus: 'step' });
     if (r.fields.notes) { setError([notes], err, r.fields.notes); notes.focus(); return; }
     showMessage(msg, r.message);
   });
@@ -329,7 +414,7 @@ function timelineSection() {
   const open = OPEN_STATUSES.includes(c.status);
   const byStep = {};
   for (const s of current.steps) (byStep[s.step] = byStep[s.step] || []).push(s);
-  const items = steps().map((st) => {
+  const items = wfSteps().map((st) => {
     const entries = byStep[st.number] || [];
     const withdrawn = entries.some((x) => x.outcome === 'withdrawn');
     let state = 'pending';
@@ -348,7 +433,7 @@ function timelineSection() {
       entries.length ? el('ol', { class: 'tl-entries' }, entries.map((x) => entry(st, x))) : null);
   });
   return el('section', { id: 'timeline', class: 'card', 'aria-labelledby': 'timeline-title' },
-    el('h2', { id: 'timeline-title' }, 'Alur SOP'),
+    el('h2', { id: 'timeline-title' }, current.svc.builtin ? 'Alur SOP' : 'Alur layanan'),
     el('ol', { class: 'timeline' }, items));
 }
 
@@ -374,16 +459,19 @@ function assignmentSection() {
     el('h2', { id: 'assignment-title' }, 'Penanganan'));
   const facts = el('dl', { class: 'facts compact' },
     el('dt', null, 'Petugas'), el('dd', { id: 'case-assignee' }, c.assigned_to ? staffName(c.assigned_to) : 'Belum ditugaskan'),
-    el('dt', null, 'Saluran'), el('dd', null, LABELS.channel[c.channel] || c.channel),
+    el('dt', null, 'Saluran'), el('dd', null, channelLabel(c.channel)),
     el('dt', null, 'Diterima'), el('dd', null, fmtDateTime(c.created)),
     c.first_response_at ? el('dt', null, 'Respons pertama') : null, c.first_response_at ? el('dd', null, fmtDateTime(c.first_response_at)) : null,
     c.verified_at ? el('dt', null, 'Persyaratan lengkap') : null, c.verified_at ? el('dd', null, fmtDateTime(c.verified_at)) : null,
     c.due_at ? el('dt', null, 'Tenggat 7 hari') : null, c.due_at ? el('dd', null, fmtDateTime(c.due_at)) : null);
+  // officers handle only the services that name them: the choice of
+  // assignee follows the service's roles
+  const roles = (serviceDef(current.svc.id) || {}).roles || ['officer', 'supervisor'];
   sec.append(facts);
   if (!isSupervisor() || !OPEN_STATUSES.includes(c.status)) return sec;
   const select = el('select', { id: 'case-assign', 'aria-describedby': 'err-case-assign' },
     el('option', { value: '' }, 'Belum ditugaskan'),
-    activeStaff().map((s) => el('option', { value: s.id }, `${s.name} (${LABELS.role[s.role] || s.role})`)));
+    activeStaff().filter((s) => roles.includes(s.role)).map((s) => el('option', { value: s.id }, `${s.name} (${LABELS.role[s.role] || s.role})`)));
   select.value = c.assigned_to || '';
   const err = el('p', { class: 'error', id: 'err-case-assign', hidden: true });
   const done = el('p', { id: 'case-assign-status', role: 'status', class: 'muted' });
@@ -394,7 +482,7 @@ function assignmentSection() {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     setError([select], err, '');
-    const r = await busy(btn, 'Menyimpan…', () => api('PATCH', `/api/collections/complaints/records/${current.id}`, { body: { assigned_to: select.value } }));
+    const r = await busy(btn, 'Menyimpan…', () => api('PATCH', `/api/collections/${current.svc.cases}/records/${current.id}`, { body: { assigned_to: select.value } }));
     if (!r.ok) { setError([select], err, r.fields.assigned_to || r.message); select.focus(); return; }
     current.rec = { ...current.rec, ...r.data };
     $('#case-assignee').textContent = r.data.assigned_to ? staffName(r.data.assigned_to) : 'Belum ditugaskan';
@@ -413,7 +501,7 @@ const DATA_SKIP = new Set(['consent']);
 function dataSection() {
   const c = current.rec;
   const sec = el('section', { id: 'case-data', class: 'card', 'aria-labelledby': 'case-data-title' },
-    el('h2', { id: 'case-data-title' }, 'Data korban dan pengaduan'));
+    el('h2', { id: 'case-data-title' }, current.svc.builtin ? 'Data korban dan pengaduan' : 'Data kiriman'));
   const warnings = Array.isArray(c.warnings) ? c.warnings : [];
   if (warnings.length) {
     sec.append(el('div', { class: 'notice', id: 'case-warnings' }, el('p', null, el('strong', null, 'Perlu diperiksa:')),
@@ -421,7 +509,7 @@ function dataSection() {
   }
   const msg = el('div', { id: 'case-data-message', role: 'status', hidden: true });
   const view = el('div', { id: 'case-data-view' });
-  for (const s of ctx.form.sections || []) {
+  for (const s of current.form.sections || []) {
     const rows = [];
     for (const f of s.fields || []) {
       if (DATA_SKIP.has(f.name)) continue;
@@ -435,10 +523,12 @@ function dataSection() {
     if (rows.length) view.append(el('h3', null, s.title), el('dl', { class: 'facts compact' }, rows));
   }
   sec.append(msg, view);
-  if (OPEN_STATUSES.includes(c.status)) {
+  if (OPEN_STATUSES.includes(c.status) && current.svc.editable) {
     const edit = el('button', { type: 'button', id: 'case-edit', class: 'btn btn-plain' }, 'Ubah data');
     edit.addEventListener('click', () => startEdit(sec, view, edit, msg));
     sec.append(el('div', { class: 'actions' }, edit));
+  } else if (!current.svc.editable) {
+    sec.append(el('p', { class: 'muted' }, 'Isi kiriman disimpan seperti yang ditulis pengirim dan tidak diubah.'));
   } else {
     sec.append(el('p', { class: 'muted' }, 'Kasus sudah ditutup; data tidak dapat diubah lagi.'));
   }
@@ -448,11 +538,11 @@ function dataSection() {
 function startEdit(sec, view, editBtn, msg) {
   const c = current.rec;
   const values = {};
-  for (const f of formFields()) values[f.name] = c[f.name];
+  for (const f of caseFields()) values[f.name] = c[f.name];
   const sets = [];
   const form = el('form', { id: 'case-edit-form', novalidate: true, autocomplete: 'off' });
   const byFs = [];
-  for (const s of ctx.form.sections || []) {
+  for (const s of current.form.sections || []) {
     const fields = (s.fields || []).filter((f) => !DATA_SKIP.has(f.name));
     if (!fields.length) continue;
     const fs = new FieldSet(fields, { prefix: 'e-', values });
@@ -494,14 +584,14 @@ function startEdit(sec, view, editBtn, msg) {
       }
       // the data as JSON; a new file after it, on its own (multipart)
       const r = await busy(save, 'Menyimpan…', async () => {
-        const first = await api('PATCH', `/api/collections/complaints/records/${current.id}`, { body: data });
+        const first = await api('PATCH', `/api/collections/${current.svc.cases}/records/${current.id}`, { body: data });
         if (!first.ok || !Object.keys(files).length) return first;
         const fd = new FormData();
         for (const [k, f] of Object.entries(files)) fd.append(k, f);
-        return api('PATCH', `/api/collections/complaints/records/${current.id}`, { body: fd });
+        return api('PATCH', `/api/collections/${current.svc.cases}/records/${current.id}`, { body: fd });
       });
       if (r.ok) {
-        await openCase(current.id, { focus: 'none' });
+        await reopen({ focus: 'none' });
         const m = $('#case-data-message');
         showMessage(m, 'Perubahan data disimpan.', 'ok');
         m.tabIndex = -1;
@@ -543,7 +633,7 @@ async function openFile(field, name) {
   await busy(btn, 'Mengunduh…', async () => {
     const t = await api('POST', '/api/files/token');
     if (!t.ok) { announce(t.message); return; }
-    const r = await download(`/api/files/complaints/${current.id}/${encodeURIComponent(name)}?token=${encodeURIComponent(t.data.token)}`, name);
+    const r = await download(`/api/files/${current.svc.cases}/${current.id}/${encodeURIComponent(name)}?token=${encodeURIComponent(t.data.token)}`, name);
     announce(r.ok ? 'Berkas diunduh.' : r.message);
   });
 }
@@ -564,5 +654,14 @@ function documentsSection() {
     el('h2', { id: 'documents-title' }, 'Dokumen'),
     el('p', { class: 'help' }, 'Laporan penanganan berisi data kasus dan seluruh langkah yang sudah dicatat.'),
     btn, msg);
+}
+
+
+// channelLabel names a channel: the victim complaints' labels, or the
+// open case's service's own.
+function channelLabel(code) {
+  const d = serviceDef(current.svc.id);
+  const own = d && (d.staff_channels || []).find((x) => x.code === code);
+  return own ? own.label : LABELS.channel[code] || code;
 }
 

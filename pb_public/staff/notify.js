@@ -18,9 +18,12 @@ const KIND_LABELS = {
   referral_unanswered: 'Rujukan belum dijawab',
   disposition_waiting: 'Menunggu disposisi',
   disposition_reminder: 'Disposisi belum diberikan',
+  new_submission: 'Kiriman layanan baru',
+  clock_reminder: 'Tenggat segera tiba',
+  clock_escalation: 'Eskalasi tenggat',
 };
-const URGENT_KINDS = new Set(['new_emergency', 'first_response_missed', 'sla_overdue', 'sla_escalation']);
-const NOTE_FIELDS = 'id,recipient,complaint,kind,message,read,created';
+const URGENT_KINDS = new Set(['new_emergency', 'first_response_missed', 'sla_overdue', 'sla_escalation', 'clock_escalation']);
+const NOTE_FIELDS = 'id,recipient,complaint,service,case_id,kind,message,read,created';
 const CASE_FIELDS = 'id,number,urgency,status,current_step,assigned_to,due_at,first_response_at,updated';
 
 let rt = null;
@@ -73,7 +76,7 @@ function received(t, msg) {
       const urgent = URGENT_KINDS.has(rec.kind);
       toast(rec.message || kindLabel(rec.kind), {
         urgent,
-        action: rec.complaint ? { label: 'Buka kasus', run: () => openNotification(rec) } : null,
+        action: rec.complaint || rec.case_id ? { label: 'Buka kasus', run: () => openNotification(rec) } : null,
       });
       if (!$('#view-notifications').hidden) loadNotifications();
     } else {
@@ -122,7 +125,7 @@ export async function loadNotifications() {
       el('time', { datetime: n.created, class: 'muted' }, fmtDateTime(n.created))),
     el('p', null, n.message),
     el('p', { class: 'notif-actions' },
-      n.complaint ? el('button', { type: 'button', class: 'btn btn-small', onclick: () => openNotification(n) }, 'Buka kasus') : null, ' ',
+      n.complaint || n.case_id ? el('button', { type: 'button', class: 'btn btn-small', onclick: () => openNotification(n) }, 'Buka kasus') : null, ' ',
       n.read ? null : el('button', { type: 'button', class: 'btn btn-small btn-plain', onclick: (e) => markRead(n, e.currentTarget) }, 'Tandai sudah dibaca')))));
 }
 
@@ -141,7 +144,8 @@ async function openNotification(n) {
     await api('PATCH', `/api/collections/notifications/records/${n.id}`, { body: { read: true } });
     refreshBadge();
   }
-  location.hash = `#/kasus/${n.complaint}`;
+  // a case of another service opens on its service's page
+  location.hash = n.service ? `#/layanan/${n.service}/${n.case_id}` : `#/kasus/${n.complaint}`;
 }
 
 export function bindNotifications() {

@@ -6,7 +6,8 @@
 // page/perPage and skipTotal=1.
 import { get, q, pbDate, me, isSupervisor, verifySession } from './api.js';
 import { $, el, setError, LABELS, OPEN_STATUSES, DUE_SOON_MS, clock, fmtDateTime, urgencyBadge, clockBadge, badge, showMessage, announce } from './ui.js';
-import { steps, stepDef, lastStep, staffName, activeStaff, formFields } from './state.js';
+import { steps, stepDef, lastStep, staffName, activeStaff, formFields, ctx, serviceDef } from './state.js';
+import { clockBadges } from './clocks.js';
 
 export const PER_PAGE = 25;
 const FIELDS = 'id,number,urgency,status,current_step,due_at,first_response_due_at,first_response_at,closed_at,assigned_to,victim_name,victim_district,created';
@@ -300,7 +301,8 @@ function row(c, tier) {
   return el('li', { class: `qrow qrow-${tier}${c.urgency === 'emergency' ? ' qrow-emergency' : ''}`, 'data-id': c.id, 'data-number': c.number, 'data-tier': tier },
     el('div', { class: 'qhead' },
       el('a', { class: 'qlink', href: `#/kasus/${c.id}` }, el('span', { class: 'qnum' }, c.number), ' ', el('span', { class: 'qname' }, c.victim_name || 'Tanpa nama')),
-      el('span', { class: 'qbadges' }, c.urgency === 'emergency' ? urgencyBadge(c.urgency) : null, ' ', el('span', { class: 'qclock', 'data-clock': '' }, clockBadge(info)), status ? ' ' : null, status)),
+      el('span', { class: 'qbadges' }, c.urgency === 'emergency' ? urgencyBadge(c.urgency) : null, ' ', el('span', { class: 'qclock', 'data-clock': '' }, clockBadge(info)),
+        el('span', { class: 'qclocks', 'data-clocks': '' }, clockBadges(c.clocks)), status ? ' ' : null, status)),
     el('p', { class: 'qstep' },
       cur ? `Langkah ${done}/${lastStep()}: ${cur.label}` : 'Belum ada langkah',
       open && next ? el('span', { class: 'qnext' }, ` · berikutnya: ${next.number}. ${next.label}`) : null),
@@ -316,6 +318,8 @@ function repaintClocks() {
     const c = state.items.find((x) => x.id === li.dataset.id);
     const slot = li.querySelector('[data-clock]');
     if (c && slot) slot.replaceChildren(clockBadge(clock(c)));
+    const declared = li.querySelector('[data-clocks]');
+    if (c && declared) declared.replaceChildren(...clockBadges(c.clocks));
   }
 }
 
@@ -342,6 +346,96 @@ export function caseChanged(action, rec) {
 }
 
 export function queueShown() {
+  renderServiceTabs('complaint');
   if (!state || dirty) reloadQueue();
   else repaintClocks();
+}
+
+// ---- a queue per service
+
+// renderServiceTabs shows the services the member handles above the
+// queues: the victim complaints' queue and one per other service.
+export function renderServiceTabs(active) {
+  const nav = $('#service-tabs');
+  const services = ctx.services || [];
+  nav.hidden = services.length < 2;
+  $('#service-tab-list').replaceChildren(...services.map((s) => {
+    const href = s.builtin ? '#/antrean' : `#/antrean/${encodeURIComponent(s.id)}`;
+    return el('li', null, el('a', { href, id: `tab-${s.id}`, 'aria-current': s.id === active ? 'page' : null }, s.name));
+  }));
+}
+
+let sq = null; // {service, page, done, gen, rows}
+let sqGen = 0;
+
+const SQ_STATUSES = ['open', 'new', 'in_progress', 'closed', 'withdrawn', 'all'];
+
+// showServiceQueue opens the queue of one service (not the victim
+// complaints'), from its definition.
+export function showServiceQueue(id) {
+  const d = serviceDef(id);
+  renderServiceTabs(id);
+  if (!d) {
+    $('#squeue-title').textContent = 'Layanan tidak ditemukan';
+    $('#squeue-list').replaceChildren();
+    showMessage($('#squeue-error'), 'Layanan ini tidak ada, atau tidak ditangani oleh akun Anda.');
+    return;
+  }
+  $('#squeue-title').textContent = `Antrean: ${d.name}`;
+  document.title = `${d.name} · Konsol Petugas Teduh`;
+  const status = $('#sq-status');
+  if (!status.options.length || status.dataset.service !== id) {
+    status.replaceChildren(...SQ_STATUSES.map((s) => el('option', { value: s }, s === 'open' ? 'Semua yang terbuka' : s === 'all' ? 'Semua status' : LABELS.status[s] || s)));
+    $('#sq-scope').replaceChildren(el('option', { value: '' }, 'Semua'), el('option', { value: 'mine' }, 'Kasus saya'), el('option', { value: 'unassigned' }, 'Belum ditugaskan'));
+    status.dataset.service = id;
+    $('#sq-search').value = '';
+  }
+  reloadServiceQueue(id);
+}
+
+async function reloadServiceQueue(id) {
+  sq = { service: id, page: 1, done: false, gen: ++sqGen, rows: 0 };
+  $('#squeue-list').replaceChildren();
+  $('#squeue-status').textContent = 'Memuat antrean…';
+  setError([$('#sq-search')], $('#err-sq-search'), '');
+  await loadServicePage();
+}
+
+async function loadServicePage() {
+  const s = sq;
+  const r = await get(`/api/services/${encodeURIComponent(s.service)}/queue`, {
+    status: $('#sq-status').value, scope: $('#sq-scope').value, q: $('#sq-search').value.trim(), page: s.page, perPage: PER_PAGE,
+  });
+  if (s.gen !== sqGen) return;
+  if (!r.ok) {
+    showMessage($('#squeue-error'), r.message);
+    $('#squeue-status').textContent = '';
+    return;
+  }
+  $('#squeue-error').hidden = true;
+  const items = r.data.items || [];
+  s.page++;
+  s.done = !r.data.hasMore;
+  for (const c of items) { $('#squeue-list').append(serviceRow(s.service, c)); s.rows++; }
+  $('#squeue-more-box').hidden = s.done;
+  $('#squeue-status').textContent = s.rows === 0 ? 'Tidak ada kasus yang cocok dengan pilihan ini.' : `Menampilkan ${s.rows} kasus${s.done ? ' (semua)' : ''}.`;
+}
+
+function serviceRow(service, c) {
+  const open = OPEN_STATUSES.includes(c.status);
+  const late = (c.clocks || []).some((k) => k.overdue);
+  const summary = (c.summary || []).filter((x) => x.text).map((x) => `${x.label}: ${x.text}`).join(' · ');
+  return el('li', { class: `qrow ${late ? 'qrow-urgent' : open ? '' : 'qrow-closed'}`, 'data-id': c.id, 'data-number': c.number },
+    el('div', { class: 'qhead' },
+      el('a', { class: 'qlink', href: `#/layanan/${encodeURIComponent(service)}/${c.id}` }, el('span', { class: 'qnum' }, c.number), ' ', el('span', { class: 'qname' }, c.title || '')),
+      el('span', { class: 'qbadges' }, el('span', { class: 'qclocks' }, clockBadges(c.clocks)), ' ', open ? null : badge(c.status_label || c.status, 'muted'))),
+    el('p', { class: 'qstep' }, c.step_name ? `Langkah ${c.current_step}/${c.steps_total}: ${c.step_name}` : 'Belum ada langkah',
+      open && c.next_step ? el('span', { class: 'qnext' }, ` · berikutnya: ${c.next_step}`) : null),
+    el('p', { class: 'qmeta' }, c.assigned_to ? `Ditangani: ${staffName(c.assigned_to)}` : el('strong', null, 'Belum ditugaskan'), summary ? ` · ${summary}` : ''));
+}
+
+export function bindServiceQueue() {
+  $('#squeue-filters').addEventListener('submit', (e) => { e.preventDefault(); if (sq) reloadServiceQueue(sq.service); });
+  for (const id of ['sq-status', 'sq-scope']) $('#' + id).addEventListener('change', () => { if (sq) reloadServiceQueue(sq.service); });
+  $('#squeue-more').addEventListener('click', () => loadServicePage());
 }

@@ -1,6 +1,8 @@
 // What every view needs once signed in: the office profile, the workflow and
-// form definitions, the staff list and which optional features the server
-// has (referrals, notifications, the handling report).
+// form definitions, the services the member handles (each with its own
+// form and workflow, from its definition files), the staff list and which
+// optional features the server has (referrals, notifications, the handling
+// report).
 import { get, me, isSupervisor } from './api.js';
 import { LABELS, setTimeZone } from './ui.js';
 
@@ -9,19 +11,21 @@ export const ctx = {
   workflow: null,
   form: null,
   staff: [], // active and inactive, for names
+  services: [], // GET /api/services: every service the member handles
   features: { referrals: false, notifications: false },
 };
 
 // loadContext fetches the definitions and lists in parallel; it answers the
 // first failed response, or null when everything loaded.
 export async function loadContext() {
-  const [office, workflow, form, staff, referrals, notifications] = await Promise.all([
+  const [office, workflow, form, staff, referrals, notifications, services] = await Promise.all([
     get('/api/public/office'),
     get('/api/workflows/complaint'),
     get('/api/forms/complaint'),
     get('/api/collections/staff/records', { perPage: 500, sort: 'name', fields: 'id,name,role,active', skipTotal: 1 }),
     get('/api/collections/referrals/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
     get('/api/collections/notifications/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
+    get('/api/services'),
   ]);
   for (const r of [office, workflow, form, staff]) if (!r.ok) return r;
   ctx.office = office.data;
@@ -30,6 +34,7 @@ export async function loadContext() {
   ctx.staff = staff.data.items || [];
   ctx.features.referrals = referrals.ok;
   ctx.features.notifications = notifications.ok;
+  ctx.services = services.ok ? (services.data.items || []) : [];
   if (ctx.workflow.statuses) Object.assign(LABELS.status, ctx.workflow.statuses);
   setTimeZone(ctx.office.timezone || 'Asia/Pontianak');
   return null;
@@ -38,7 +43,14 @@ export async function loadContext() {
 export function clearContext() {
   ctx.office = ctx.workflow = ctx.form = null;
   ctx.staff = [];
+  ctx.services = [];
 }
+
+// serviceDef is a service the member handles, by id (null when not).
+export const serviceDef = (id) => ctx.services.find((s) => s.id === id) || null;
+
+// otherServices are the services besides the victim complaints.
+export const otherServices = () => ctx.services.filter((s) => !s.builtin);
 
 export const steps = () => (ctx.workflow ? ctx.workflow.steps : []);
 export const stepDef = (n) => steps().find((s) => s.number === n) || null;
