@@ -202,6 +202,10 @@ func TestReadmeCommandsWorkAsWritten(t *testing.T) {
 		if len(c.args) > 1 && (c.args[1] == "restore" || c.args[1] == "backup") {
 			continue
 		}
+		// the definition linter needs an office's files (its own test runs it)
+		if len(c.args) > 1 && c.args[1] == "definitions" {
+			continue
+		}
 		cmd := exec.Command("sh", "-c", c.line)
 		cmd.Dir = dir
 		cmd.Stdin = strings.NewReader("sandi-dari-terminal-123\n") // a password prompt

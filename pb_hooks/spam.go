@@ -122,6 +122,14 @@ func (t *Teduh) markSpam(e *core.RequestEvent) error {
 			if err := tx.SaveWithContext(withMarker(e.Request.Context(), systemWrite), kase); err != nil {
 				return err
 			}
+			// its declared clocks stop as for any withdrawal (an undo does
+			// not restart them; the first-response clock is the case's own)
+			withdrawal := &engine.Decision{Step: step, Outcome: engine.OutcomeWithdrawn, Advances: true, NewStep: step.Number,
+				NewStatus: engine.StatusWithdrawn, Effects: []string{engine.EffectCloseCase}}
+			if err := t.applyClocks(tx, e.Request.Context(), t.complaint, t.complaint.Defs, kase,
+				engine.Happening{Kind: engine.HappenStep, At: t.now().UTC(), Decision: withdrawal}, e.Auth); err != nil {
+				return err
+			}
 		}
 		ids := make([]string, len(cases))
 		for i, sc := range cases {
