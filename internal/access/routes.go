@@ -172,6 +172,12 @@ var teduhRoutes = []Route{
 	pb("POST", "/api/referrals/{id}/letter/email", StaffOnly, Plain),
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
 	pb("GET", "/api/system-health", SupervisorsOnly, Plain),
+	// office set-up and staff accounts (console → Pengaturan, Tim)
+	pb("GET", "/api/setup", SupervisorsOnly, Plain),
+	pb("GET", "/api/staff-accounts", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts/{id}/one-time-password", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts/{id}/reset-mail", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.
