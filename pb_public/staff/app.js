@@ -1,8 +1,9 @@
 // The staff console's entry point: sign-in (with the second step by e-mail
 // code when the office asks for it), the forgotten-password and new-password
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
-// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/kesehatan, #/notifikasi) and the
-// live connection. Each view lives in its own module.
+// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/kesehatan, #/pengaturan,
+// #/notifikasi), the new password an account with a temporary one must choose
+// first, and the live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
 } from './api.js';
@@ -11,11 +12,13 @@ import { loadContext, clearContext } from './state.js';
 import { initQueue, bindQueue, queueShown, caseChanged } from './queue.js';
 import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
-import { loadTeam } from './team.js';
+import { loadTeam, clearAccounts } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
+import { loadSetup, clearSetup } from './setup.js';
+import { mustChangePassword, preparePasswordChange, bindPasswordChange } from './account.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'health', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'password', 'loading', 'queue', 'case', 'new', 'team', 'health', 'setup', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -48,6 +51,8 @@ function signedOutUI(message) {
   clearContext();
   forgetCase();
   clearHealth();
+  clearSetup();
+  clearAccounts();
   // nothing of a case stays in the page once its reader is gone
   for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
@@ -254,6 +259,19 @@ function signOut() {
 // ---- start
 
 async function start() {
+  if (mustChangePassword()) {
+    // the server refuses everything else until then
+    ready = false;
+    watchExpiry();
+    watchIdle();
+    $('#whoami').textContent = me().name;
+    $('#who').hidden = false;
+    document.title = 'Buat kata sandi · Konsol Petugas Teduh';
+    preparePasswordChange();
+    show('password');
+    $('#password-title').focus();
+    return;
+  }
   show('loading');
   $('#loading-error').hidden = true;
   const failed = await loadContext();
@@ -270,6 +288,7 @@ async function start() {
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
   $('#nav-health-item').hidden = !isSupervisor();
+  $('#nav-setup-item').hidden = !isSupervisor();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account
@@ -311,6 +330,12 @@ function route() {
       $('#team-title').focus();
       loadTeam();
       return;
+    case '#/pengaturan':
+      if (!isSupervisor()) break;
+      show('setup');
+      $('#setup-title').focus();
+      loadSetup();
+      return;
     case '#/kesehatan':
       if (!isSupervisor()) break;
       show('health');
@@ -339,6 +364,7 @@ function bind() {
   $('#signin-code-cancel').addEventListener('click', cancelCode);
   $('#forgot-form').addEventListener('submit', forgot);
   $('#reset-form').addEventListener('submit', resetPassword);
+  bindPasswordChange((message) => signedOutUI(message));
   for (const ev of ['pointerdown', 'keydown', 'touchstart', 'wheel']) document.addEventListener(ev, active, { passive: true });
   $('#signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);
