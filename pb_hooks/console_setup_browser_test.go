@@ -48,6 +48,8 @@ func TestConsoleSetUpAnotherOffice(t *testing.T) {
 	if !b.visible("nav-setup") {
 		t.Fatal("no Pengaturan in the supervisor's menu")
 	}
+	// the sample is marked in the menu, from any page
+	b.waitJS("the menu's sample mark", `document.getElementById('nav-setup-sample')`)
 	b.click("nav-setup")
 	b.setupShown()
 	if !b.visible("setup-sample") || !strings.Contains(b.text("setup-sample"), "Profil ini masih contoh") {
@@ -124,6 +126,9 @@ func TestConsoleSetUpAnotherOffice(t *testing.T) {
 	// the sample is confirmed; the checklist follows
 	b.click("setup-confirm-sample")
 	b.saved("setup-checklist-message", "Profil kantor sudah ditandai benar.")
+	if b.visible("setup-sample") || js[bool](b, `!!document.getElementById('nav-setup-sample')`) {
+		t.Error("the sample warning stays after the confirmation")
+	}
 	for _, key := range []string{"profile", "head", "emblem"} {
 		if ok := js[string](b, fmt.Sprintf(`document.querySelector('#setup-checklist-items li[data-key=%q]').dataset.ok`, key)); ok != "true" {
 			t.Errorf("checklist %s not done", key)

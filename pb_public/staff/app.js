@@ -14,7 +14,7 @@ import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam, clearAccounts } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
-import { loadSetup, clearSetup } from './setup.js';
+import { loadSetup, clearSetup, checkSample } from './setup.js';
 import { mustChangePassword, preparePasswordChange, bindPasswordChange } from './account.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
@@ -289,6 +289,7 @@ async function start() {
   $('#nav-team-item').hidden = !isSupervisor();
   $('#nav-health-item').hidden = !isSupervisor();
   $('#nav-setup-item').hidden = !isSupervisor();
+  if (isSupervisor()) checkSample();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account

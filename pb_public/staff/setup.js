@@ -428,8 +428,31 @@ async function reload() {
     return;
   }
   render();
+  markSample(!!state.setup.sample);
   const pub = await get('/api/public/office');
   if (pub.ok) ctx.office = pub.data;
+}
+
+// markSample puts a mark on the menu's Pengaturan while the profile is
+// still the seeded sample, so every supervisor sees it from any page.
+export function markSample(sample) {
+  const link = $('#nav-setup');
+  if (!link) return;
+  let mark = $('#nav-setup-sample');
+  if (sample && !mark) {
+    mark = el('span', { id: 'nav-setup-sample', class: 'count' }, '!', el('span', { class: 'sr-only' }, ' profil kantor masih contoh'));
+    link.append(mark);
+    link.title = 'Pengaturan kantor: profil masih contoh, periksa dan tandai sudah benar';
+  } else if (!sample && mark) {
+    mark.remove();
+    link.title = 'Pengaturan kantor';
+  }
+}
+
+// checkSample asks the server whether the profile is still the sample.
+export async function checkSample() {
+  const r = await get('/api/setup');
+  if (r.ok) markSample(!!r.data.sample);
 }
 
 export async function loadSetup() {
@@ -443,10 +466,12 @@ export async function loadSetup() {
   }
   $('#setup-error').hidden = true;
   render();
+  markSample(!!state.setup.sample);
   status.textContent = 'Pengaturan dimuat.';
 }
 
 export function clearSetup() {
+  markSample(false);
   state = { office: null, setup: null, institutions: [], open: new Set() };
   $('#setup-body').replaceChildren();
   $('#setup-status').textContent = '';
