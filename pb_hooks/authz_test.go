@@ -37,6 +37,7 @@ type authzFixture struct {
 	stepsX, stepsY             []string     // case_steps ids
 	feedbackID                 string
 	officeID                   string
+	institutionID              string
 	auditID                    string
 }
 
@@ -112,6 +113,11 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		t.Fatal(err)
 	}
 	f.officeID = office.Id
+	inst, err := h.App.FindFirstRecordByFilter("referral_institutions", "name != ''")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.institutionID = inst.Id
 	entry, err := h.App.FindFirstRecordByFilter("audit_log", "action = 'create' && record_id = {:id}", dbx.Params{"id": f.caseX.Id})
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +176,30 @@ func (r authzRow) name() string {
 		s += "/" + r.id
 	}
 	return s
+}
+
+// staffIs checks an account's role and status after a row.
+func staffIs(h *harness, id, role string, active bool) func(t *testing.T, res *response) {
+	return func(t *testing.T, _ *response) {
+		t.Helper()
+		rec, err := h.App.FindRecordById("staff", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.GetString("role") != role || rec.GetBool("active") != active {
+			t.Errorf("staff %s: role %q active %v, want %q %v", rec.GetString("name"), rec.GetString("role"), rec.GetBool("active"), role, active)
+		}
+	}
+}
+
+// fieldCode checks a refusal's field error code.
+func fieldCode(field, code string) func(t *testing.T, res *response) {
+	return func(t *testing.T, res *response) {
+		t.Helper()
+		if got := res.FieldCode(field); got != code {
+			t.Errorf("%s code %q, want %q: %s", field, got, code, res)
+		}
+	}
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -276,6 +306,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"role": "supervisor"}, status: 404},
 			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"name": "Nama", "active": false}, status: 404},
 			{actor: actor, coll: "staff", action: "update", id: other, body: map[string]any{"name": "Dibajak"}, status: 404},
+			// an officer never changes a role or activates anyone, whatever the spelling
+			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"role+": "supervisor"}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"+role": "supervisor"}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: other, body: map[string]any{"active": false}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: other, body: map[string]any{"role": "supervisor"}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"active": true}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"password_must_change": false}, status: 404},
+			{actor: actor, coll: "staff", action: "update", id: self, body: map[string]any{"nip": "199203152019032007"}, status: 200},
 			{actor: actor, coll: "staff", action: "delete", id: other, status: 403},
 			{actor: actor, coll: "office", action: "list", status: 200, see: []string{f.officeID}},
 			{actor: actor, coll: "office", action: "view", id: f.officeID, status: 200},
@@ -289,6 +327,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{actor: actor, coll: "service_complaints", action: "create", body: map[string]any{"kind": "praise", "message": "Bagus sekali"}, status: 403},
 			{actor: actor, coll: "service_complaints", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
 			{actor: actor, coll: "service_complaints", action: "delete", id: f.feedbackID, status: 403},
+			// the referral directory is the supervisors'
+			{actor: actor, coll: "referral_institutions", action: "create", body: map[string]any{"name": "Klinik Petugas", "type": "health", "active": true}, status: 403},
+			{actor: actor, coll: "referral_institutions", action: "update", id: f.institutionID, body: map[string]any{"address": "Jalan Petugas"}, status: 403},
+			{actor: actor, coll: "referral_institutions", action: "delete", id: f.institutionID, status: 403},
 			{actor: actor, coll: "audit_log", action: "list", status: 403},
 			{actor: actor, coll: "audit_log", action: "view", id: f.auditID, status: 403},
 			{actor: actor, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},
@@ -331,12 +373,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{actor: sup, coll: "case_steps", action: "delete", id: stepY, status: 403},
 		{actor: sup, coll: "staff", action: "list", status: 200, see: []string{A, B, f.supervisor.Id}},
 		{actor: sup, coll: "staff", action: "update", id: f.supervisor.Id, body: map[string]any{"name": "Kepala Bidang PPA"}, status: 200},
-		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"role": "supervisor"}, status: 404},
-		{actor: sup, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"active": true}, status: 404},
+		// supervisors keep the team: role and status of others (set back
+		// at once, for the rows after), never anyone's e-mail or password,
+		// never their own role or status
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"role": "supervisor"}, status: 200, check: staffIs(h, A, "supervisor", true)},
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"role": "officer"}, status: 200, check: staffIs(h, A, "officer", true)},
+		{actor: sup, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"active": true}, status: 200, check: staffIs(h, f.inactive.Id, "officer", true)},
+		{actor: sup, coll: "staff", action: "update", id: f.inactive.Id, body: map[string]any{"active": false}, status: 200, check: staffIs(h, f.inactive.Id, "officer", false)},
+		{actor: sup, coll: "staff", action: "update", id: B, body: map[string]any{"phone": "0813-2222-3333", "nip": "199001012015031002"}, status: 200},
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"email": "dibajak@teduh.test"}, status: 403, check: fieldCode("email", "admin_only")},
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"password": "kata-sandi-baru-123", "passwordConfirm": "kata-sandi-baru-123"}, status: 403, check: fieldCode("password", "use_reset")},
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"verified": false}, status: 403, check: fieldCode("verified", "not_allowed")},
+		{actor: sup, coll: "staff", action: "update", id: A, body: map[string]any{"password_must_change": true}, status: 403, check: fieldCode("password_must_change", "not_allowed")},
+		{actor: sup, coll: "staff", action: "update", id: f.supervisor.Id, body: map[string]any{"active": false}, status: 403, check: fieldCode("active", "own_account")},
+		{actor: sup, coll: "staff", action: "update", id: f.supervisor.Id, body: map[string]any{"role-": "supervisor"}, status: 403, check: fieldCode("role", "own_account")},
+		{actor: sup, coll: "staff", action: "update", id: f.supervisor.Id, body: map[string]any{"email": "kepala.baru@teduh.test"}, status: 403, check: fieldCode("email", "admin_only")},
 		{actor: sup, coll: "staff", action: "create", body: map[string]any{"email": "baru@teduh.test", "password": authzStaffPass, "passwordConfirm": authzStaffPass, "name": "Baru", "role": "officer", "active": true}, status: 403},
 		{actor: sup, coll: "staff", action: "delete", id: A, status: 403},
 		{actor: sup, coll: "office", action: "view", id: f.officeID, status: 200},
-		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 403},
+		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "(0562) 639473"}, status: 200},
+		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"allowed_origins": []string{"https://lain.example"}}, status: 403, check: fieldCode("allowed_origins", "admin_only")},
+		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"mfa_supervisors": true}, status: 403, check: fieldCode("mfa_supervisors", "admin_only")},
+		{actor: sup, coll: "office", action: "update", id: f.officeID, body: map[string]any{"phone": "0000"}, status: 400, check: fieldCode("phone", "invalid_phone")},
 		{actor: sup, coll: "office", action: "delete", id: f.officeID, status: 403},
 		{actor: sup, coll: "service_complaints", action: "list", status: 200, see: []string{f.feedbackID}},
 		{actor: sup, coll: "service_complaints", action: "view", id: f.feedbackID, status: 200},
@@ -349,6 +407,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// what the person wrote stays as written
 		{actor: sup, coll: "service_complaints", action: "update", id: f.feedbackID, body: map[string]any{"message": "diubah"}, status: 403},
 		{actor: sup, coll: "service_complaints", action: "delete", id: f.feedbackID, status: 403},
+		{actor: sup, coll: "referral_institutions", action: "create", body: map[string]any{"name": "Klinik Kepala", "type": "health", "active": true}, status: 200},
+		{actor: sup, coll: "referral_institutions", action: "update", id: f.institutionID, body: map[string]any{"address": "Jalan Alianyang No. 1", "phone": "(0562) 631001"}, status: 200},
+		{actor: sup, coll: "referral_institutions", action: "update", id: f.institutionID, body: map[string]any{"confirmed": true, "address": ""}, status: 400, check: fieldCode("address", "required")},
+		{actor: sup, coll: "referral_institutions", action: "delete", id: f.institutionID, status: 403},
 		{actor: sup, coll: "audit_log", action: "list", status: 200, see: []string{f.auditID}},
 		{actor: sup, coll: "audit_log", action: "view", id: f.auditID, status: 200},
 		{actor: sup, coll: "audit_log", action: "create", body: map[string]any{"action": "view"}, status: 403},

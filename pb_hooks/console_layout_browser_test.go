@@ -50,6 +50,15 @@ var layoutPages = []layoutPage{
 			document.getElementById('new-referral').open = true; document.getElementById('withdraw').open = true; })()`},
 	{name: "team", hash: func(*layoutWorld) string { return "#/tim" },
 		ready: `document.getElementById('team-status').textContent.startsWith('Beban kerja')`},
+	{name: "team, the staff accounts", hash: func(*layoutWorld) string { return "#/tim" },
+		ready: `document.getElementById('team-status').textContent.startsWith('Beban kerja') && document.querySelector('#account-list li[data-id]')`,
+		open: `(() => { document.getElementById('account-new').open = true;
+			for (const d of document.querySelectorAll('#account-list details')) d.open = true; })()`},
+	{name: "set-up", hash: func(*layoutWorld) string { return "#/pengaturan" },
+		ready: `document.getElementById('setup-status').textContent === 'Pengaturan dimuat.' && document.getElementById('setup-institutions')`,
+		open: `(() => { document.getElementById('inst-new').open = true; document.getElementById('setup-extra-add').click();
+			const first = document.querySelector('#setup-institution-list details'); if (first) first.open = true;
+			document.getElementById('set-letterhead-custom').click(); })()`},
 	{name: "notifications", hash: func(*layoutWorld) string { return "#/notifikasi" },
 		ready: `document.querySelector('#notif-list li')`},
 }

@@ -2,11 +2,12 @@ package pb_hooks
 
 import "github.com/pocketbase/pocketbase/core"
 
-// QueuedIntakes is how many validated complaints wait for the writer (tests).
+// QueuedIntakes is how many validated complaints wait for the writer,
+// queued or in the batch being written (tests).
 func (t *Teduh) QueuedIntakes() int {
 	t.intake.mu.Lock()
 	defer t.intake.mu.Unlock()
-	return len(t.intake.queue)
+	return len(t.intake.queue) + t.intake.inFlight
 }
 
 // SetAuditChainState sets the audit chain's health reporter (tests); the

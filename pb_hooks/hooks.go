@@ -99,6 +99,10 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	app.OnRecordDelete("office").BindFunc(t.refuseOfficeDelete)
 	app.OnRecordAfterCreateSuccess("office").BindFunc(t.forgetOffice)
 	app.OnRecordAfterUpdateSuccess("office").BindFunc(t.forgetOffice)
+	t.bindSetup() // the console's set-up page: who writes the profile and the directory
+
+	// --- staff accounts: defaults, who changes what, password resets -------
+	t.bindStaffAdmin()
 
 	// --- cases and the SOP engine, for every service -------------------------
 	for _, s := range t.services {

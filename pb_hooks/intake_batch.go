@@ -34,6 +34,8 @@ type intakeBatcher struct {
 	mu      sync.Mutex
 	queue   []*intakeJob
 	running bool
+	// inFlight is the size of the batch being written
+	inFlight int
 }
 
 // store saves a validated public complaint with everything that goes with
@@ -62,8 +64,12 @@ func (b *intakeBatcher) loop() {
 			b.mu.Unlock()
 			return
 		}
+		b.inFlight = n
 		b.mu.Unlock()
 		b.commit(batch)
+		b.mu.Lock()
+		b.inFlight = 0
+		b.mu.Unlock()
 	}
 }
 

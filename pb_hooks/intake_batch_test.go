@@ -60,8 +60,9 @@ func TestIntakeBatchSurvivesOneFailure(t *testing.T) {
 			status[i] = res.StatusCode
 		}()
 	}
-	// all of them validated and waiting (one may already be at the writer)
-	for h.Teduh.QueuedIntakes() < n-1 {
+	// all of them validated and waiting (queued, or in the batch that waits
+	// for the held writer)
+	for h.Teduh.QueuedIntakes() < n {
 		runtime.Gosched()
 	}
 	close(release)

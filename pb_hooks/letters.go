@@ -103,12 +103,13 @@ func stampLetter(e *core.RecordEvent) error {
 // record they belong to, so the console can say where to fill them in.
 func sendGaps(office *Office, inst *core.Record, errs map[string]*engine.FieldError) {
 	const profile = " di profil kantor sebelum surat rujukan dikirim; minta penyelia atau administrator sistem mengisinya."
-	for _, g := range []struct{ field, what string }{
-		{"head_name", "Nama kepala kantor yang menandatangani surat belum diisi"},
-		{"head_title", "Jabatan kepala kantor belum diisi"},
-		{"head_nip", "NIP kepala kantor belum diisi"},
+	for _, g := range []struct{ field, value, what string }{
+		{"head_name", office.Record.GetString("head_name"), "Nama kepala kantor yang menandatangani surat belum diisi"},
+		// the title is the profile's own or derived from the office's name
+		{"head_title", office.HeadTitle(), "Jabatan kepala kantor belum diisi"},
+		{"head_nip", office.Record.GetString("head_nip"), "NIP kepala kantor belum diisi"},
 	} {
-		if strings.TrimSpace(office.Record.GetString(g.field)) == "" {
+		if strings.TrimSpace(g.value) == "" {
 			errs["office."+g.field] = &engine.FieldError{Code: "office_incomplete", Message: g.what + profile}
 		}
 	}
@@ -549,23 +550,16 @@ func validateStaffNIP(e *core.RecordEvent) error {
 // --- the office as a document shows it ---------------------------------------------
 
 // documentOffice is the office profile as a document shows it, with the
-// emblem read from storage.
+// emblem read from storage; letterhead, place and the head's title follow
+// the profile (office.go).
 func (t *Teduh) documentOffice(app core.App, o *Office) documents.Office {
-	var lines, copies []string
-	_ = o.Record.UnmarshalJSONField("letterhead_lines", &lines)
-	if len(lines) == 0 {
-		lines = []string{strings.ToUpper(o.Government), strings.ToUpper(o.Name), o.Address}
-	}
+	var copies []string
 	_ = o.Record.UnmarshalJSONField("letter_copies_to", &copies)
-	place := o.Record.GetString("letter_place")
-	if place == "" {
-		place = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(o.RegencyName, "Kota "), "Kabupaten "))
-	}
 	return documents.Office{
-		LetterheadLines: lines,
-		Place:           place,
+		LetterheadLines: o.Letterhead(),
+		Place:           o.LetterPlace(),
 		HeadName:        o.Record.GetString("head_name"),
-		HeadTitle:       o.Record.GetString("head_title"),
+		HeadTitle:       o.HeadTitle(),
 		HeadNIP:         o.Record.GetString("head_nip"),
 		Emblem:          t.emblem(app, o.Record),
 		CopiesTo:        copies,

@@ -12,28 +12,33 @@ import (
 
 	"teduh/internal/definitions"
 	"teduh/internal/engine"
+	"teduh/internal/profile"
 )
 
 // Office is the office profile: the one record that makes Teduh Singkawang's
-// (or any other city's or regency's).
+// (or any other city's or regency's). What the public pages and the
+// documents show beyond its plain fields — the letterhead, the head of
+// office's title, the emergency numbers, the complaint channels — is
+// derived from it (EmergencyContacts, ComplaintChannels, Letterhead,
+// HeadTitle, LetterPlace; internal/profile), so it follows every edit.
 type Office struct {
-	Record            *core.Record     `json:"-"`
-	Name              string           `json:"name"`
-	Government        string           `json:"government"`
-	Code              string           `json:"code"`
-	Address           string           `json:"address"`
-	Phone             string           `json:"phone"`
-	Website           string           `json:"website"`
-	WhatsApp          string           `json:"whatsapp"`
-	Email             string           `json:"email,omitempty"`
-	RegencyCode       string           `json:"regency_code"`
-	RegencyName       string           `json:"regency_name"`
-	Districts         []string         `json:"districts"`
-	SLADays           int              `json:"sla_days"`
-	Timezone          string           `json:"timezone"`
-	EmergencyContacts []map[string]any `json:"emergency_contacts"`
-	Service           map[string]any   `json:"service"`
-	loc               *time.Location
+	Record      *core.Record   `json:"-"`
+	Name        string         `json:"name"`
+	Government  string         `json:"government"`
+	Code        string         `json:"code"`
+	Address     string         `json:"address"`
+	Phone       string         `json:"phone"`
+	Website     string         `json:"website"`
+	WhatsApp    string         `json:"whatsapp"`
+	Email       string         `json:"email,omitempty"`
+	RegencyCode string         `json:"regency_code"`
+	RegencyName string         `json:"regency_name"`
+	Districts   []string       `json:"districts"`
+	SLADays     int            `json:"sla_days"`
+	Timezone    string         `json:"timezone"`
+	Service     map[string]any `json:"service"`
+	loc         *time.Location
+	profile     profile.Profile
 }
 
 // Location is the office's time zone (UTC if the profile names none that loads).
@@ -44,11 +49,39 @@ func (o *Office) Location() *time.Location {
 	return o.loc
 }
 
+// Profile is what the derivations read of the office.
+func (o *Office) Profile() profile.Profile { return o.profile }
+
+// EmergencyContacts are the numbers at the top of the public pages: the
+// national ones (internal/profile/national.json), the office's WhatsApp and
+// telephone, and the numbers the office added.
+func (o *Office) EmergencyContacts() []profile.Contact { return o.profile.EmergencyContacts() }
+
+// ComplaintChannels are the ways to complain about the service, from the
+// profile; appURL is the application's address (Settings → Application URL).
+func (o *Office) ComplaintChannels(appURL string) []string {
+	return o.profile.ComplaintChannels(appURL)
+}
+
+// Letterhead is the kop surat: the office's own lines, or the lines built
+// from government, name, address, telephone, website and e-mail.
+func (o *Office) Letterhead() []string { return o.profile.Letterhead() }
+
+// HeadTitle is the head of office's title: the office's own, or "Kepala"
+// with the office's and the regency's names.
+func (o *Office) HeadTitle() string { return o.profile.HeadTitle() }
+
+// LetterPlace is the town before a letter's date.
+func (o *Office) LetterPlace() string { return o.profile.LetterPlace() }
+
 // officeCache keeps the office profile and the complaint form resolved with
 // its districts, so a request does not read and rebuild them; any save of the
-// profile through this app empties it.
+// profile through this app empties it. gen counts those saves: a reader that
+// loaded the profile before a save finished keeps its copy out of the cache,
+// so an edit (a new WhatsApp number) is never hidden behind an older read.
 type officeCache struct {
 	mu     sync.RWMutex
+	gen    uint64
 	office *Office
 	form   *engine.Form
 }
@@ -67,7 +100,7 @@ func (t *Teduh) resolvedForm(app core.App) (*engine.Form, error) {
 
 func (t *Teduh) officeAndForm(app core.App) (*Office, *engine.Form, error) {
 	t.cache.mu.RLock()
-	o, f := t.cache.office, t.cache.form
+	o, f, gen := t.cache.office, t.cache.form, t.cache.gen
 	t.cache.mu.RUnlock()
 	if o != nil {
 		return o, f, nil
@@ -80,16 +113,23 @@ func (t *Teduh) officeAndForm(app core.App) (*Office, *engine.Form, error) {
 		definitions.OptionsOfficeDistricts: definitions.DistrictOptions(o.Districts),
 	})
 	t.cache.mu.Lock()
-	t.cache.office, t.cache.form = o, f
+	if t.cache.gen == gen {
+		t.cache.office, t.cache.form = o, f
+	}
 	t.cache.mu.Unlock()
 	return o, f, nil
 }
 
 func (t *Teduh) forgetOffice(e *core.RecordEvent) error {
+	t.forgetOfficeCache()
+	return e.Next()
+}
+
+func (t *Teduh) forgetOfficeCache() {
 	t.cache.mu.Lock()
+	t.cache.gen++
 	t.cache.office, t.cache.form = nil, nil
 	t.cache.mu.Unlock()
-	return e.Next()
 }
 
 // LoadOffice reads the office profile from the database.
@@ -119,11 +159,20 @@ func LoadOffice(app core.App) (*Office, error) {
 		Timezone:    r.GetString("timezone"),
 	}
 	_ = r.UnmarshalJSONField("districts", &o.Districts)
-	_ = r.UnmarshalJSONField("emergency_contacts", &o.EmergencyContacts)
 	_ = r.UnmarshalJSONField("service", &o.Service)
 	if loc, err := time.LoadLocation(o.Timezone); err == nil {
 		o.loc = loc
 	}
+	o.profile = profile.Profile{
+		Name: o.Name, Government: o.Government, Address: o.Address, Phone: o.Phone, Website: o.Website,
+		WhatsApp: o.WhatsApp, Email: o.Email, RegencyName: o.RegencyName,
+		SAPAName:       r.GetString("sapa_name"),
+		SuggestionBox:  r.GetBool("suggestion_box"),
+		OwnHeadTitle:   r.GetString("head_title"),
+		OwnLetterPlace: r.GetString("letter_place"),
+	}
+	_ = r.UnmarshalJSONField("letterhead_lines", &o.profile.OwnLetterhead)
+	_ = r.UnmarshalJSONField("emergency_contacts", &o.profile.ExtraContacts)
 	return o, nil
 }
 
@@ -190,7 +239,15 @@ func (t *Teduh) publicOffice(e *core.RequestEvent) error {
 		procedure = append(procedure, map[string]any{"number": s.Number, "label": s.Label, "description": s.Description})
 	}
 	service["procedure"] = procedure
+	service["complaint_channels"] = office.ComplaintChannels(e.App.Settings().Meta.AppURL)
 	out := *office
 	out.Service = service
-	return e.JSON(http.StatusOK, out)
+	return e.JSON(http.StatusOK, publicOfficeAnswer{Office: &out, EmergencyContacts: office.EmergencyContacts()})
+}
+
+// publicOfficeAnswer is the profile's public part with the derived
+// emergency numbers.
+type publicOfficeAnswer struct {
+	*Office
+	EmergencyContacts []profile.Contact `json:"emergency_contacts"`
 }

@@ -226,13 +226,17 @@ func TestReferralInstitutionsSeededAndManagedByTheAdministrator(t *testing.T) {
 		t.Errorf("health: %v, want the hospital and the puskesmas", byType["health"])
 	}
 
-	// the public sees nothing; staff cannot edit the list; the administrator can
+	// the public sees nothing; officers cannot edit the list; supervisors
+	// (the console's set-up page) and the administrator can
 	if res := h.Do("GET", "/api/collections/referral_institutions/records", nil, ""); res.Status != 401 || res.JSON["items"] != nil {
 		t.Errorf("anonymous list: %d %s", res.Status, res)
 	}
 	body := map[string]any{"name": "Klinik Pratama Kasih Ibu", "type": "health", "active": true}
-	if res := h.Do("POST", "/api/collections/referral_institutions/records", body, w.tokSup); res.Status != 403 {
-		t.Errorf("supervisor created an institution: %d %s", res.Status, res)
+	if res := h.Do("POST", "/api/collections/referral_institutions/records", with(body, "name", "Klinik Pratama Sehat"), w.tokA); res.Status != 403 {
+		t.Errorf("officer created an institution: %d %s", res.Status, res)
+	}
+	if res := h.Do("POST", "/api/collections/referral_institutions/records", with(body, "name", "Klinik Pratama Sehat"), w.tokSup); res.Status != 200 {
+		t.Errorf("supervisor could not add an institution: %d %s", res.Status, res)
 	}
 	id := w.institution(t, instHospital)
 	if res := h.Do("PATCH", "/api/collections/referral_institutions/records/"+id, map[string]any{"address": "x"}, w.tokA); res.Status != 403 {

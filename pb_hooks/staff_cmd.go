@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -75,9 +77,42 @@ func AddStaff(app core.App, email, name, role, phone, password string) (*core.Re
 	r.Set("phone", phone)
 	r.Set("active", true)
 	if err := app.Save(r); err != nil {
-		return nil, fmt.Errorf("akun tidak dapat dibuat: %w", err)
+		return nil, errors.New("akun tidak dapat dibuat: " + describeErrors(err))
 	}
 	return r, nil
+}
+
+// fieldNames are the staff fields as the command's user knows them.
+var fieldNames = map[string]string{"email": "email", "name": "--name", "role": "--role", "phone": "--phone", "nip": "NIP", "password": "kata sandi"}
+
+// describeErrors writes a failed save's field errors in Bahasa Indonesia
+// (PocketBase's own messages are English), one field after another.
+func describeErrors(err error) string {
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) {
+		return err.Error()
+	}
+	keys := make([]string, 0, len(verrs))
+	for k := range verrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		msg := verrs[k].Error()
+		var ve validation.Error
+		if errors.As(verrs[k], &ve) {
+			if id, ok := pbCodes[ve.Code()]; ok {
+				msg = id
+			}
+		}
+		name := fieldNames[k]
+		if name == "" {
+			name = k
+		}
+		parts = append(parts, name+": "+msg)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func promptPassword(c *cobra.Command) (string, error) {

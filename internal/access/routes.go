@@ -192,6 +192,12 @@ var teduhRoutes = []Route{
 	pb("POST", "/api/services/{service}/cases/{id}/clocks/{clock}/met", StaffOnly, Plain),
 	pb("GET", "/api/services/{service}/stats", SupervisorsOnly, Plain),
 	pb("GET", "/api/stats/service-complaints", SupervisorsOnly, Plain),
+	// office set-up and staff accounts (console → Pengaturan, Tim)
+	pb("GET", "/api/setup", SupervisorsOnly, Plain),
+	pb("GET", "/api/staff-accounts", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts/{id}/one-time-password", SupervisorsOnly, Plain),
+	pb("POST", "/api/staff-accounts/{id}/reset-mail", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

@@ -2,8 +2,9 @@
 // code when the office asks for it), the forgotten-password and new-password
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
 // hash router (#/antrean, #/antrean/SERVICE, #/kasus/ID, #/layanan/SERVICE/ID,
-// #/baru, #/tim, #/kesehatan, #/kiriman-massal, #/kalender, #/notifikasi) and
-// the live connection. Each view lives in its own module.
+// #/baru, #/tim, #/kesehatan, #/pengaturan, #/kiriman-massal, #/kalender,
+// #/notifikasi), the new password an account with a temporary one must choose
+// first, and the live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
 } from './api.js';
@@ -13,12 +14,14 @@ import { initQueue, bindQueue, queueShown, caseChanged, showServiceQueue, bindSe
 import { openCase, openServiceCase, caseChangedLive, forgetCase } from './case.js';
 import { loadCalendar, bindCalendar } from './calendar.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
-import { loadTeam } from './team.js';
+import { loadTeam, clearAccounts } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
 import { loadSpam, bindSpam } from './spam.js';
+import { loadSetup, clearSetup, checkSample } from './setup.js';
+import { mustChangePassword, preparePasswordChange, bindPasswordChange } from './account.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'squeue', 'case', 'new', 'team', 'health', 'spam', 'calendar', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'password', 'loading', 'queue', 'squeue', 'case', 'new', 'team', 'health', 'spam', 'setup', 'calendar', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -52,6 +55,8 @@ function signedOutUI(message) {
   clearContext();
   forgetCase();
   clearHealth();
+  clearSetup();
+  clearAccounts();
   // nothing of a case stays in the page once its reader is gone
   for (const id of ['view-case', 'queue-list', 'squeue-list', 'holiday-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
@@ -258,6 +263,19 @@ function signOut() {
 // ---- start
 
 async function start() {
+  if (mustChangePassword()) {
+    // the server refuses everything else until then
+    ready = false;
+    watchExpiry();
+    watchIdle();
+    $('#whoami').textContent = me().name;
+    $('#who').hidden = false;
+    document.title = 'Buat kata sandi · Konsol Petugas Teduh';
+    preparePasswordChange();
+    show('password');
+    $('#password-title').focus();
+    return;
+  }
   show('loading');
   $('#loading-error').hidden = true;
   const failed = await loadContext();
@@ -274,6 +292,8 @@ async function start() {
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
   $('#nav-health-item').hidden = !isSupervisor();
+  $('#nav-setup-item').hidden = !isSupervisor();
+  if (isSupervisor()) checkSample();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account
@@ -336,6 +356,12 @@ function route() {
       $('#team-title').focus();
       loadTeam();
       return;
+    case '#/pengaturan':
+      if (!isSupervisor()) break;
+      show('setup');
+      $('#setup-title').focus();
+      loadSetup();
+      return;
     case '#/kesehatan':
       if (!isSupervisor()) break;
       show('health');
@@ -370,6 +396,7 @@ function bind() {
   $('#forgot-form').addEventListener('submit', forgot);
   $('#reset-form').addEventListener('submit', resetPassword);
   bindSpam();
+  bindPasswordChange((message) => signedOutUI(message));
   for (const ev of ['pointerdown', 'keydown', 'touchstart', 'wheel']) document.addEventListener(ev, active, { passive: true });
   $('#signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', route);

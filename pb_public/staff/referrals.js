@@ -89,13 +89,14 @@ export async function renderReferrals(box, kase, { open, reload }) {
     get('/api/collections/referrals/records', { filter: `complaint = ${q(kase.id)}`, sort: 'created,id', perPage: 100, skipTotal: 1, expand: 'institution' }),
     open ? get(`/api/complaints/${encodeURIComponent(kase.id)}/referral-recommendations`) : Promise.resolve({ ok: false }),
     open ? get('/api/collections/referral_institutions/records', { filter: 'active = true', sort: 'type,name', perPage: 500, skipTotal: 1 }) : Promise.resolve({ ok: false }),
-    open ? get('/api/collections/office/records', { perPage: 1, skipTotal: 1, fields: 'head_name,head_title,head_nip' }) : Promise.resolve({ ok: false }),
+    open ? get('/api/collections/office/records', { perPage: 1, skipTotal: 1, fields: 'head_name,head_nip' }) : Promise.resolve({ ok: false }),
   ]);
   const msg = el('div', { id: 'referral-message', role: 'status', tabindex: '-1', hidden: true });
   const parts = [el('h2', { id: 'referrals-title' }, 'Rujukan'), msg];
   const head = office.ok && office.data.items && office.data.items[0];
   if (head) {
-    const missing = [['head_name', 'nama'], ['head_title', 'jabatan'], ['head_nip', 'NIP']].filter(([k]) => !(head[k] || '').trim()).map(([, w]) => w);
+    // the title needs no check: an empty one is derived from the office's name (Pengaturan)
+    const missing = [['head_name', 'nama'], ['head_nip', 'NIP']].filter(([k]) => !(head[k] || '').trim()).map(([, w]) => w);
     if (missing.length) {
       parts.push(el('p', { class: 'notice', id: 'letters-not-ready' },
         `Surat rujukan belum dapat dikirim: ${missing.join(', ')} kepala kantor yang menandatangani surat belum diisi di profil kantor. Minta penyelia atau administrator sistem mengisinya.`));
