@@ -112,6 +112,13 @@ func deriveSeededProfile(app core.App) error {
 			Channels []string `json:"complaint_channels"`
 		}
 		_ = r.UnmarshalJSONField("service", &service)
+		if len(service.Channels) == 0 && sample {
+			// 1795701510 cleared the standard the seed wrote (the service
+			// definitions carry it now); its channels are the seed's
+			for _, ch := range seededStandard["complaint_channels"].([]any) {
+				service.Channels = append(service.Channels, ch.(string))
+			}
+		}
 		for _, ch := range service.Channels {
 			switch {
 			case strings.HasPrefix(strings.ToLower(ch), "kotak saran"):
