@@ -13,6 +13,7 @@ import (
 
 	"teduh/internal/engine"
 	"teduh/internal/nik"
+	"teduh/internal/simfoni"
 )
 
 //go:embed *.json
@@ -23,12 +24,16 @@ const (
 	ComplaintFormFile     = "complaint.form.json"
 	ComplaintWorkflowFile = "complaint.workflow.json"
 	FeedbackFormFile      = "feedback.form.json"
+	PerpetratorFormFile   = "perpetrator.form.json"
 )
 
 // Option list names definitions may use in options_from.
 const (
 	OptionsInstitutionTypes = "institution_types"
 	OptionsOfficeDistricts  = "office_districts"
+	// SIMFONI-PPA's categories, from internal/simfoni's vocabulary file
+	OptionsSimfoniServices  = "simfoni_services"
+	OptionsSimfoniAgeGroups = "simfoni_age_groups"
 )
 
 // OutsideArea is the district code for a victim living outside the office's area.
@@ -54,6 +59,25 @@ type Set struct {
 	Workflow *engine.Workflow
 }
 
+// LoadPerpetrator reads and checks the form of a case's perpetrator
+// records; its option lists come from the complaint form.
+func LoadPerpetrator(complaint *engine.Form) (*engine.Form, error) {
+	f, err := engine.LoadSubForm(PerpetratorFormFile, mustRead(PerpetratorFormFile), complaint.Registry(), complaint)
+	if err != nil {
+		return nil, fmt.Errorf("definisi tidak valid: %w", err)
+	}
+	return f, nil
+}
+
+// simfoniOptions turns a SIMFONI list into options.
+func simfoniOptions(list string) []engine.Option {
+	var out []engine.Option
+	for _, it := range simfoni.Default.Lists[list] {
+		out = append(out, engine.Option{Code: it.Code, Label: it.Label})
+	}
+	return out
+}
+
 // LoadFeedback reads and checks the service feedback form.
 func LoadFeedback() (*engine.Form, error) {
 	f, err := engine.LoadForm(FeedbackFormFile, mustRead(FeedbackFormFile), NewRegistry())
@@ -68,6 +92,8 @@ func NewRegistry() *engine.Registry {
 	return engine.NewRegistry().
 		Roles("officer", "supervisor").
 		Options(OptionsInstitutionTypes, InstitutionTypes).
+		Options(OptionsSimfoniServices, simfoniOptions(simfoni.ListServices)).
+		Options(OptionsSimfoniAgeGroups, simfoniOptions(simfoni.ListAgeGroups)).
 		DynamicOptions(OptionsOfficeDistricts).
 		FieldValidator("nik", validateNIK).
 		Deriver("crisis_urgency", CrisisUrgency).
