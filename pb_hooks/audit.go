@@ -15,7 +15,7 @@ import (
 )
 
 // Collections whose every write through the API is audited.
-var auditedWrites = []string{"complaints", "case_steps", "staff", "office", "feedback"}
+var auditedWrites = []string{"complaints", "case_steps", "staff", "office", "feedback", "perpetrators"}
 
 func (t *Teduh) bindAudit() {
 	app := t.app

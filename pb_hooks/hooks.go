@@ -40,11 +40,13 @@ type Teduh struct {
 	now       func() time.Time
 	complaint *Service
 	feedback  *engine.Form
-	cache     officeCache
-	intake    intakeBatcher
-	policy    *access.Policy
-	gate      *gate
-	heads     headKeeper
+	// perpetratorForm validates a case's perpetrator records
+	perpetratorForm *engine.Form
+	cache           officeCache
+	intake          intakeBatcher
+	policy          *access.Policy
+	gate            *gate
+	heads           headKeeper
 }
 
 // Register binds every Teduh hook and route onto app. It fails when the
@@ -100,6 +102,15 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 
 	// --- referrals and documents -------------------------------------------
 	t.bindReferrals()
+
+	// --- SIMFONI: perpetrators, services, statistics, exports ---------------
+	// (bound after the case and referral hooks: the statistics are counted
+	// inside their transactions, after their rules)
+	if err := t.bindPerpetrators(); err != nil {
+		return nil, err
+	}
+	t.bindStats()
+	t.bindExports()
 
 	// --- public intake and definitions API ---------------------------------
 	app.OnServe().BindFunc(t.bindPublicRoutes)

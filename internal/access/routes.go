@@ -171,6 +171,14 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/referrals/{id}/letter.pdf", StaffOnly, Plain),
 	pb("POST", "/api/referrals/{id}/letter/email", StaffOnly, Plain),
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
+
+	// --- Teduh: SIMFONI-PPA data, statistics and exports ----------------------
+	pb("GET", "/api/complaints/{id}/services", StaffOnly, Plain),
+	pb("POST", "/api/complaints/{id}/services", StaffOnly, Plain),
+	pb("GET", "/api/complaints/{id}/simfoni.pdf", StaffOnly, Plain),
+	pb("GET", "/api/stats", SupervisorsOnly, Plain),
+	pb("GET", "/api/exports/report.pdf", SupervisorsOnly, Plain),
+	pb("POST", "/api/exports/stats.xlsx", SupervisorsOnly, Plain),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

@@ -95,7 +95,7 @@ type Cell struct {
 
 // Dimensions of the cells.
 const (
-	DimTotal        = "total"       // keys: cases, victims, perpetrators, forms
+	DimTotal        = "total" // keys: cases, victims, perpetrators, forms
 	DimVictimAgeSex = "victim_age_sex"
 	DimSLA          = "sla"         // keys: closed, on_time (month of closing)
 	DimCloseHours   = "close_hours" // key: whole hours from verification to closing
