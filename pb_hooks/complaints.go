@@ -29,7 +29,7 @@ var systemFields = []string{
 	"verified_at", "due_at", "closed_at", "form_version", "workflow_version",
 	// SIMFONI: the report the case belongs to, and the services confirmed
 	// (POST /api/complaints/{id}/services)
-	"report_number", "linked_case", "services_given", "services_confirmed_at", "services_confirmed_by",
+	"reported_at", "report_number", "linked_case", "services_given", "services_confirmed_at", "services_confirmed_by",
 }
 
 // stampIntakeActor records who registered a case through the REST API. The
@@ -136,6 +136,7 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		rec.Load(map[string]any{
 			"number":                number,
 			"report_number":         reportNumber,
+			"reported_at":           now,
 			"number_year":           year,
 			"number_seq":            last.Seq + 1,
 			"tracking_code":         code,

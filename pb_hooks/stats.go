@@ -116,7 +116,8 @@ type statsRow struct {
 	ClosedAt     string `db:"closed_at"`
 }
 
-const statsRowColumns = `id, number, COALESCE(report_number, '') AS report_number, created, victim_district, channel, urgency, status,
+const statsRowColumns = `id, number, COALESCE(report_number, '') AS report_number,
+	COALESCE(NULLIF(reported_at, ''), created) AS created, victim_district, channel, urgency, status,
 	victim_sex, victim_birth_date, victim_nik, COALESCE(victim_age, '') AS victim_age, victim_disability,
 	COALESCE(victim_education, '') AS victim_education, COALESCE(victim_occupation, '') AS victim_occupation,
 	COALESCE(victim_marital_status, '') AS victim_marital_status, incident_date, incident_place,
@@ -358,9 +359,18 @@ func applyCells(app core.App, cells []simfoni.Cell) error {
 	q := app.DB().NewQuery(`INSERT INTO teduh_stats (month, district, dim, key, n) VALUES ({:m}, {:d}, {:x}, {:k}, {:n})
 		ON CONFLICT (month, district, dim, key) DO UPDATE SET n = n + excluded.n`).Prepare()
 	defer q.Close()
+	// a sum that came down to zero is removed: the table holds what exists
+	drop := app.DB().NewQuery(`DELETE FROM teduh_stats WHERE month = {:m} AND district = {:d} AND dim = {:x} AND key = {:k} AND n = 0`).Prepare()
+	defer drop.Close()
 	for _, c := range cells {
-		if _, err := q.Bind(dbx.Params{"m": c.Month, "d": c.District, "x": c.Dim, "k": c.Key, "n": c.N}).Execute(); err != nil {
+		p := dbx.Params{"m": c.Month, "d": c.District, "x": c.Dim, "k": c.Key, "n": c.N}
+		if _, err := q.Bind(p).Execute(); err != nil {
 			return err
+		}
+		if c.N < 0 {
+			if _, err := drop.Bind(p).Execute(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

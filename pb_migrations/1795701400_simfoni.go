@@ -49,7 +49,7 @@ func init() {
 	})
 }
 
-var simfoniCaseFields = []string{"victim_age", "victim_education", "victim_occupation", "victim_marital_status", "other_victims",
+var simfoniCaseFields = []string{"reported_at", "victim_age", "victim_education", "victim_occupation", "victim_marital_status", "other_victims",
 	"other_victims_note", "report_number", "linked_case", "services_given", "services_confirmed_at", "services_confirmed_by"}
 
 const reportNumberIndex = "idx_complaints_report_number"
@@ -64,6 +64,9 @@ func addSimfoniCaseFields(app core.App) error {
 		return err
 	}
 	c.Fields.Add(
+		// when the report was received, by the server's clock (the month
+		// a case is counted in; "created" is the database's own stamp)
+		&core.DateField{Name: "reported_at"},
 		// complaint form fields (validated against the form by hooks); the
 		// age is text so that "not known" and a baby's 0 differ
 		&core.TextField{Name: "victim_age", Max: 3, Pattern: `^[0-9]*$`},
@@ -86,7 +89,11 @@ func addSimfoniCaseFields(app core.App) error {
 	if err := app.Save(c); err != nil {
 		return err
 	}
-	_, err = app.DB().NewQuery("UPDATE complaints SET report_number = number WHERE report_number = '' OR report_number IS NULL").Execute()
+	_, err = app.DB().NewQuery(`UPDATE complaints SET report_number = number WHERE report_number = '' OR report_number IS NULL`).Execute()
+	if err != nil {
+		return err
+	}
+	_, err = app.DB().NewQuery(`UPDATE complaints SET reported_at = created WHERE reported_at = '' OR reported_at IS NULL`).Execute()
 	return err
 }
 

@@ -278,7 +278,7 @@ func (v *Vocab) Summarise(cells []Cell, from, to string, districts, institutionT
 		row := ReferralRow{Type: it.Code, Label: it.Label, Answers: map[string]int{}}
 		for key, n := range sum[DimReferral] {
 			typ, answer, _ := strings.Cut(key, "|")
-			if typ == it.Code {
+			if typ == it.Code && n != 0 {
 				row.Answers[answer] += n
 				row.Total += n
 			}
