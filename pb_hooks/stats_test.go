@@ -637,11 +637,11 @@ func TestStatisticsAreForSupervisors(t *testing.T) {
 		}
 	}
 	for query, field := range map[string]string{
-		"to=2026-12":                                "from",
-		"from=2026-13&to=2026-12":                   "from",
-		"from=2026-01&to=2026":                      "to",
-		"from=2026-05&to=2026-01":                   "to",
-		"from=2000-01&to=2026-12":                   "to",
+		"to=2026-12":                                 "from",
+		"from=2026-13&to=2026-12":                    "from",
+		"from=2026-01&to=2026":                       "to",
+		"from=2026-05&to=2026-01":                    "to",
+		"from=2000-01&to=2026-12":                    "to",
 		"from=2026-01&to=2026-12&district=Pontianak": "district",
 	} {
 		res := h.Do("GET", "/api/stats?"+query, nil, sup)

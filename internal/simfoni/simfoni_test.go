@@ -159,8 +159,8 @@ func TestCellsOfOneCase(t *testing.T) {
 			{Sex: "female", Age: -1, AgeGroup: "25_44", Relation: "family"},
 			{Sex: "male", Age: 41, Relation: "parent", SameAs: true},
 		},
-		Referrals: []simfoni.Referral{{InstitutionType: "police", Status: "accepted"}, {InstitutionType: "health", Status: "declined"}},
-		Steps:     []simfoni.Step{{Code: "escort", Outcome: "done", Data: map[string]any{"police_assistance": false}}},
+		Referrals:       []simfoni.Referral{{InstitutionType: "police", Status: "accepted"}, {InstitutionType: "health", Status: "declined"}},
+		Steps:           []simfoni.Step{{Code: "escort", Outcome: "done", Data: map[string]any{"police_assistance": false}}},
 		FirstResponseAt: at("2026-02-28T20:42:30Z"),
 		VerifiedAt:      at("2026-03-01T02:00:00Z"), DueAt: at("2026-03-08T02:00:00Z"), ClosedAt: at("2026-03-31T18:00:00Z"), // 1 April WIB
 		Clocks: []simfoni.Clock{{Clock: "tpks_police_report", Status: "met"}, {Clock: "other", Status: "missed"}},
@@ -171,7 +171,7 @@ func TestCellsOfOneCase(t *testing.T) {
 		"2026-03 Singkawang Barat total perpetrators": 2, "2026-03 Singkawang Barat total forms": 2,
 		"2026-03 Singkawang Barat place rumah_tangga": 1, "2026-03 Singkawang Barat channel datang_langsung": 1,
 		"2026-03 Singkawang Barat victim_age_sex 6_12|perempuan": 1,
-		"2026-03 Singkawang Barat violence_form fisik": 1, "2026-03 Singkawang Barat violence_form seksual": 1,
+		"2026-03 Singkawang Barat violence_form fisik":           1, "2026-03 Singkawang Barat violence_form seksual": 1,
 		"2026-03 Singkawang Barat disability tidak": 1, "2026-03 Singkawang Barat education sd": 1,
 		"2026-03 Singkawang Barat occupation tidak_diketahui": 1, "2026-03 Singkawang Barat marital_status tidak_diketahui": 1,
 		// pengaduan always; penegakan hukum from the accepted police referral;
@@ -179,11 +179,11 @@ func TestCellsOfOneCase(t *testing.T) {
 		"2026-03 Singkawang Barat service pengaduan": 1, "2026-03 Singkawang Barat service penegakan_hukum": 1,
 		"2026-03 Singkawang Barat perpetrator_relation orang_tua": 1, "2026-03 Singkawang Barat perpetrator_relation keluarga": 1,
 		"2026-03 Singkawang Barat perpetrator_sex laki_laki": 1, "2026-03 Singkawang Barat perpetrator_sex perempuan": 1,
-		"2026-03 Singkawang Barat perpetrator_age 25_44": 2,
+		"2026-03 Singkawang Barat perpetrator_age 25_44":      2,
 		"2026-03 Singkawang Barat perpetrator_education slta": 1, "2026-03 Singkawang Barat perpetrator_education tidak_diketahui": 1,
 		"2026-03 Singkawang Barat perpetrator_occupation petani_nelayan_buruh": 1, "2026-03 Singkawang Barat perpetrator_occupation tidak_diketahui": 1,
 		"2026-03 Singkawang Barat referral police|accepted": 1, "2026-03 Singkawang Barat referral health|declined": 1,
-		"2026-03 Singkawang Barat tpks met": 1,
+		"2026-03 Singkawang Barat tpks met":                    1,
 		"2026-03 Singkawang Barat first_response_emergency 42": 1,
 		// closed on 1 April WIB, after its due date: counted in April, late
 		"2026-04 Singkawang Barat sla closed": 1, "2026-04 Singkawang Barat close_hours 736": 1,
