@@ -58,7 +58,14 @@ func (d doc) table(t Table) {
 			if i == 0 {
 				align = "L"
 			}
+			// a long heading gets a smaller font rather than overflowing
+			size := 9.0
+			for size > 6 && d.GetStringWidth(c) > width(i)-2 {
+				size -= 0.5
+				d.font("B", size)
+			}
 			d.CellFormat(width(i), lh, c, "1", 0, align, true, 0, "")
+			d.font("B", 9)
 		}
 		d.Ln(lh)
 		d.font("", 9)
