@@ -52,6 +52,8 @@ var layoutPages = []layoutPage{
 		ready: `document.getElementById('team-status').textContent.startsWith('Beban kerja')`},
 	{name: "notifications", hash: func(*layoutWorld) string { return "#/notifikasi" },
 		ready: `document.querySelector('#notif-list li')`},
+	{name: "statistics", hash: func(*layoutWorld) string { return "#/statistik" },
+		ready: `document.getElementById('stats-status').textContent.startsWith('Statistik') && document.querySelector('#stats-body .stats-block')`},
 }
 
 // layoutProblems lists what does not fit the screen: the page wider than

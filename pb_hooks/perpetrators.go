@@ -42,6 +42,7 @@ func (t *Teduh) bindPerpetrators() error {
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api").BindFunc(staffOnly)
+		g.GET("/forms/perpetrator", func(e *core.RequestEvent) error { return e.JSON(http.StatusOK, t.perpetratorForm) })
 		g.GET("/complaints/{id}/services", t.servicesRoute)
 		g.POST("/complaints/{id}/services", t.confirmServices)
 		return se.Next()

@@ -49,7 +49,14 @@ var (
 
 func newStatsWorld(t *testing.T) *statsWorld {
 	t.Helper()
-	h := newHarness(t, statsStart)
+	return newStatsWorldOn(t, newHarness(t, statsStart))
+}
+
+// newStatsWorldOn generates the world on a given harness (a page server
+// for the browser tests).
+func newStatsWorldOn(t *testing.T, h *harness) *statsWorld {
+	t.Helper()
+	h.SetNow(statsStart)
 	w := &statsWorld{h: h}
 	w.officer, w.tokOfficer = h.Staff("petugas@teduh.test", "Petugas Satu", "officer", true)
 	w.other, w.tokOther = h.Staff("petugas2@teduh.test", "Petugas Dua", "officer", true)

@@ -173,6 +173,7 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/audit/verify", SupervisorsOnly, Plain),
 
 	// --- Teduh: SIMFONI-PPA data, statistics and exports ----------------------
+	pb("GET", "/api/forms/perpetrator", StaffOnly, Plain),
 	pb("GET", "/api/complaints/{id}/services", StaffOnly, Plain),
 	pb("POST", "/api/complaints/{id}/services", StaffOnly, Plain),
 	pb("GET", "/api/complaints/{id}/simfoni.pdf", StaffOnly, Plain),

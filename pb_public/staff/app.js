@@ -1,7 +1,7 @@
 // The staff console's entry point: sign-in (with the second step by e-mail
 // code when the office asks for it), the forgotten-password and new-password
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
-// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/notifikasi) and the
+// hash router (#/antrean, #/kasus/ID, #/baru, #/tim, #/statistik, #/notifikasi) and the
 // live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
@@ -12,9 +12,10 @@ import { initQueue, bindQueue, queueShown, caseChanged } from './queue.js';
 import { openCase, caseChangedLive, forgetCase } from './case.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam } from './team.js';
+import { initStats, bindStats, loadStats } from './stats.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'loading', 'queue', 'case', 'new', 'team', 'stats', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -47,7 +48,7 @@ function signedOutUI(message) {
   clearContext();
   forgetCase();
   // nothing of a case stays in the page once its reader is gone
-  for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
+  for (const id of ['view-case', 'queue-list', 'notif-list', 'team-rows', 'new-fields', 'stats-body', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
   $('#new-form').reset();
   $('#app-nav').hidden = true;
@@ -267,6 +268,7 @@ async function start() {
   $('#app-nav').hidden = false;
   $('#who').hidden = false;
   $('#nav-team-item').hidden = !isSupervisor();
+  $('#nav-stats-item').hidden = !isSupervisor();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account
@@ -308,6 +310,13 @@ function route() {
       $('#team-title').focus();
       loadTeam();
       return;
+    case '#/statistik':
+      if (!isSupervisor()) break;
+      show('stats');
+      $('#stats-title').focus();
+      initStats();
+      if (!$('#stats-body').children.length) loadStats();
+      return;
     case '#/notifikasi':
       show('notifications');
       // the list shows them all: the pop-up messages have done their work
@@ -341,6 +350,7 @@ function bind() {
     caseChangedLive(action, rec);
   });
   $('#team-refresh').addEventListener('click', () => loadTeam());
+  bindStats();
   // a token that ran out while the laptop slept
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState !== 'visible' || !session()) return;
