@@ -351,11 +351,23 @@ func (t *Teduh) refreshStats(app core.App, id string) error {
 	return err
 }
 
-// applyCells adds cells (positive or negative) to the sums.
+// applyCells adds cells (positive or negative) to the sums: each to its
+// month ("2026-03") and to its year ("2026"), so that a question about
+// whole years reads one row where twelve would be.
 func applyCells(app core.App, cells []simfoni.Cell) error {
 	if len(cells) == 0 {
 		return nil
 	}
+	withYears := make([]simfoni.Cell, 0, 2*len(cells))
+	for _, c := range cells {
+		withYears = append(withYears, c)
+		if len(c.Month) == 7 {
+			y := c
+			y.Month = c.Month[:4]
+			withYears = append(withYears, y)
+		}
+	}
+	cells = simfoni.Merge(withYears)
 	q := app.DB().NewQuery(`INSERT INTO teduh_stats (month, district, dim, key, n) VALUES ({:m}, {:d}, {:x}, {:k}, {:n})
 		ON CONFLICT (month, district, dim, key) DO UPDATE SET n = n + excluded.n`).Prepare()
 	defer q.Close()
@@ -517,7 +529,8 @@ func (t *Teduh) Stats(app core.App, q statsQuery, now time.Time) (simfoni.Stats,
 		return simfoni.Stats{}, err
 	}
 	params := dbx.Params{"from": q.From, "to": q.To, "district": q.District}
-	where := "month >= {:from} AND month <= {:to}"
+	// monthly rows only ("2026" sorts between "2025-12" and "2026-01")
+	where := "month >= {:from} AND month <= {:to} AND length(month) = 7"
 	if q.District != "" {
 		where += " AND district = {:district}"
 	}
@@ -539,8 +552,31 @@ func (t *Teduh) Stats(app core.App, q statsQuery, now time.Time) (simfoni.Stats,
 		cells = append(cells, simfoni.Cell{Month: r.Month, District: r.District, Dim: r.Dim, Key: r.Key, N: r.N})
 	}
 	rows = rows[:0]
-	err = app.DB().NewQuery("SELECT '' AS month, '' AS district, dim, key, SUM(n) AS n FROM teduh_stats WHERE " + where +
-		" AND dim != 'total' GROUP BY dim, key").Bind(params).All(&rows)
+	// the other dimensions from the yearly sums of the whole years in the
+	// period and the monthly sums of the months around them
+	// (the text is fixed fragments and numbered placeholders; every value
+	// is a bound parameter)
+	var spans []string
+	years, parts := yearSpans(q.From, q.To)
+	if len(years) > 0 {
+		var names []string
+		for i, y := range years {
+			k := fmt.Sprintf("y%d", i)
+			params[k] = y
+			names = append(names, "{:"+k+"}")
+		}
+		spans = append(spans, "month IN ("+strings.Join(names, ", ")+")")
+	}
+	for i, p := range parts {
+		a, b := fmt.Sprintf("pa%d", i), fmt.Sprintf("pb%d", i)
+		params[a], params[b] = p[0], p[1]
+		spans = append(spans, "(month >= {:"+a+"} AND month <= {:"+b+"} AND length(month) = 7)")
+	}
+	other := "SELECT '' AS month, '' AS district, dim, key, SUM(n) AS n FROM teduh_stats WHERE (" + strings.Join(spans, " OR ") + ") AND dim != 'total'"
+	if q.District != "" {
+		other += " AND district = {:district}"
+	}
+	err = app.DB().NewQuery(other + " GROUP BY dim, key").Bind(params).All(&rows)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return simfoni.Stats{}, err
 	}
@@ -584,6 +620,41 @@ func (t *Teduh) Stats(app core.App, q statsQuery, now time.Time) (simfoni.Stats,
 		return st, err
 	}
 	return st, nil
+}
+
+// yearSpans splits a period of months into the whole years it covers and
+// the month ranges before and after them.
+func yearSpans(from, to string) (years []any, parts [][2]string) {
+	fy, ty := from[:4], to[:4]
+	first, last := fy, ty
+	if from[5:] != "01" {
+		first = next(fy)
+	}
+	if to[5:] != "12" {
+		last = prev(ty)
+	}
+	if first > last {
+		return nil, [][2]string{{from, to}}
+	}
+	for y := first; y <= last; y = next(y) {
+		years = append(years, y)
+	}
+	if first != fy {
+		parts = append(parts, [2]string{from, fy + "-12"})
+	}
+	if last != ty {
+		parts = append(parts, [2]string{ty + "-01", to})
+	}
+	return years, parts
+}
+
+func next(year string) string { return fmt.Sprintf("%04d", atoiYear(year)+1) }
+func prev(year string) string { return fmt.Sprintf("%04d", atoiYear(year)-1) }
+
+func atoiYear(year string) int {
+	var y int
+	_, _ = fmt.Sscan(year, &y)
+	return y
 }
 
 // isSupervisorOrSuperuser is the statistics' and exports' audience.

@@ -595,6 +595,10 @@ func TestStatisticsAgreeWithARecountOfTheCases(t *testing.T) {
 		t.Errorf("standard days %d, months %v", st.Standard.SLADays, st.Months)
 	}
 
+	// whole years (read from the yearly sums) and months around them
+	w.recount(t, "", "2025-01", "2026-12").check(t, w.stats(t, "from=2025-01&to=2026-12"))
+	w.recount(t, "", "2025-07", "2027-02").check(t, w.stats(t, "from=2025-07&to=2027-02"))
+	w.recount(t, "", "2025-03", "2026-02").check(t, w.stats(t, "from=2025-03&to=2026-02"))
 	// one month, and one district
 	w.recount(t, "", "2026-02", "2026-02").check(t, w.stats(t, "from=2026-02&to=2026-02"))
 	w.recount(t, "Singkawang Barat", "2026-01", "2026-06").check(t, w.stats(t, "from=2026-01&to=2026-06&district=Singkawang+Barat"))

@@ -34,7 +34,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "dur", 3*time.Second, "duration of each load run")
 	flag.IntVar(&cfg.queries, "queries", 200, "requests per query measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "where to write the report (empty: stdout only)")
-	flag.StringVar(&cfg.only, "only", "intake,scale,docs", "which parts to run")
+	flag.StringVar(&cfg.only, "only", "intake,scale,docs,stats", "which parts to run (intake, scale, docs, stats)")
 	flag.BoolVar(&cfg.keepTemp, "keep", false, "keep the temporary data directories")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -71,6 +71,25 @@ func main() {
 		if err := benchScale(cfg, bin, filepath.Join(tmp, "scale"), r); err != nil {
 			log.Fatal(err)
 		}
+	}
+	if strings.Contains(cfg.only, "stats") {
+		if err := benchStats(cfg, bin, filepath.Join(tmp, "stats"), r); err != nil {
+			log.Fatal(err)
+		}
+	}
+	partsOnly := !strings.Contains(cfg.only, "intake") && !strings.Contains(cfg.only, "scale") && !strings.Contains(cfg.only, "docs")
+	if partsOnly && r.stats != nil {
+		// the statistics alone: their section replaces the earlier one and
+		// the other sections of the report stay as they were measured
+		section := r.stats.markdown()
+		fmt.Println(section)
+		if cfg.out != "" {
+			if err := writeStatsSection(cfg.out, section); err != nil {
+				log.Fatal(err)
+			}
+			log.Printf("section written to %s", cfg.out)
+		}
+		return
 	}
 	md := r.markdown()
 	fmt.Println(md)

@@ -39,6 +39,7 @@ type report struct {
 	dur         time.Duration
 	sweep       sweepFigures
 	extra       []string
+	stats       *statsFigures
 }
 
 func mark(ok bool) string {
@@ -94,6 +95,9 @@ func (r *report) markdown() string {
 	}
 	if len(r.plans) > 0 {
 		fmt.Fprintf(&b, "\n### Query plans on the %d cases\n\n`EXPLAIN QUERY PLAN` of the queue and search queries (from `Teduh.QueuePlan`, the SQL the API runs); `TestQueuePlansReadIndexes` and `TestSweepQueriesUseIndexes` keep them on indexes in `make test`.\n\n```\n%s```\n", r.cases, strings.Join(r.plans, ""))
+	}
+	if r.stats != nil {
+		b.WriteString("\n" + r.stats.markdown())
 	}
 	for _, e := range r.extra {
 		b.WriteString("\n" + e + "\n")
