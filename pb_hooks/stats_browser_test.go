@@ -40,7 +40,7 @@ func TestConsoleStatisticsDashboard(t *testing.T) {
 	b := openConsole(t, base)
 	dir := t.TempDir()
 	b.downloadTo(dir)
-	b.expectFailedLoad(base + "/api/stats")                // the refused period
+	b.expectFailedLoad(base + "/api/stats") // the refused period
 	b.step("a 360 px screen", chromedp.EmulateViewport(360, 800, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
 	b.consoleSignIn("kepala@teduh.test")
 	if !b.visible("nav-stats") {
