@@ -368,19 +368,31 @@ func applyCells(app core.App, cells []simfoni.Cell) error {
 		}
 	}
 	cells = simfoni.Merge(withYears)
-	q := app.DB().NewQuery(`INSERT INTO teduh_stats (month, district, dim, key, n) VALUES ({:m}, {:d}, {:x}, {:k}, {:n})
-		ON CONFLICT (month, district, dim, key) DO UPDATE SET n = n + excluded.n`).Prepare()
-	defer q.Close()
-	// a sum that came down to zero is removed: the table holds what exists
-	drop := app.DB().NewQuery(`DELETE FROM teduh_stats WHERE month = {:m} AND district = {:d} AND dim = {:x} AND key = {:k} AND n = 0`).Prepare()
-	defer drop.Close()
-	for _, c := range cells {
-		p := dbx.Params{"m": c.Month, "d": c.District, "x": c.Dim, "k": c.Key, "n": c.N}
-		if _, err := q.Bind(p).Execute(); err != nil {
+	// one statement per hundred cells (a case contributes some fifty):
+	// the text is fixed fragments and numbered placeholders
+	for lo := 0; lo < len(cells); lo += 100 {
+		chunk := cells[lo:min(lo+100, len(cells))]
+		params := dbx.Params{}
+		values := make([]string, len(chunk))
+		var dropped []string
+		for i, c := range chunk {
+			m, d, x, k, n := fmt.Sprintf("m%d", i), fmt.Sprintf("d%d", i), fmt.Sprintf("x%d", i), fmt.Sprintf("k%d", i), fmt.Sprintf("n%d", i)
+			params[m], params[d], params[x], params[k], params[n] = c.Month, c.District, c.Dim, c.Key, c.N
+			values[i] = "({:" + m + "}, {:" + d + "}, {:" + x + "}, {:" + k + "}, {:" + n + "})"
+			if c.N < 0 {
+				dropped = append(dropped, "({:"+m+"}, {:"+d+"}, {:"+x+"}, {:"+k+"})")
+			}
+		}
+		_, err := app.DB().NewQuery("INSERT INTO teduh_stats (month, district, dim, key, n) VALUES " + strings.Join(values, ", ") +
+			" ON CONFLICT (month, district, dim, key) DO UPDATE SET n = n + excluded.n").Bind(params).Execute()
+		if err != nil {
 			return err
 		}
-		if c.N < 0 {
-			if _, err := drop.Bind(p).Execute(); err != nil {
+		// a sum that came down to zero is removed: the table holds what exists
+		if len(dropped) > 0 {
+			_, err := app.DB().NewQuery("DELETE FROM teduh_stats WHERE n = 0 AND (month, district, dim, key) IN (VALUES " +
+				strings.Join(dropped, ", ") + ")").Bind(params).Execute()
+			if err != nil {
 				return err
 			}
 		}
