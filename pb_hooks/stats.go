@@ -34,7 +34,7 @@ import (
 
 // statsVersion changes when the way cells are computed changes (a new
 // dimension): the aggregates are then counted again at start-up.
-const statsVersion = "1"
+const statsVersion = "2"
 
 // Collections whose changes change a case's contribution.
 const (
@@ -338,8 +338,8 @@ func (t *Teduh) refreshStats(app core.App, id string) error {
 		}
 	}
 	cellsJSON, _ := json.Marshal(next.cells)
-	rowJSON, _ := json.Marshal(next.row)
-	if string(cellsJSON) == stored.Cells && string(rowJSON) == stored.Row {
+	rowText := joinRow(next.row)
+	if string(cellsJSON) == stored.Cells && rowText == stored.Row {
 		return nil // nothing the statistics see has changed
 	}
 	if err := applyCells(app, simfoni.Delta(old, next.cells)); err != nil {
@@ -347,8 +347,25 @@ func (t *Teduh) refreshStats(app core.App, id string) error {
 	}
 	_, err = app.DB().NewQuery(`INSERT INTO teduh_stats_case (complaint, month, cells, row) VALUES ({:id}, {:m}, {:c}, {:r})
 		ON CONFLICT (complaint) DO UPDATE SET month = excluded.month, cells = excluded.cells, row = excluded.row`).
-		Bind(dbx.Params{"id": id, "m": next.month, "c": string(cellsJSON), "r": string(rowJSON)}).Execute()
+		Bind(dbx.Params{"id": id, "m": next.month, "c": string(cellsJSON), "r": rowText}).Execute()
 	return err
+}
+
+// joinRow keeps a de-identified row as tab-separated text: a year's
+// workbook splits a hundred thousand of them, which is far cheaper than
+// decoding JSON. Labels never hold a tab or a line break; any that did
+// would become a space.
+func joinRow(row []string) string {
+	clean := make([]string, len(row))
+	for i, v := range row {
+		clean[i] = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, v)
+	}
+	return strings.Join(clean, "\t")
 }
 
 // applyCells adds cells (positive or negative) to the sums: each to its
@@ -473,8 +490,7 @@ func RebuildStats(app core.App) (int, error) {
 					sums[cell] += n
 				}
 				cellsJSON, _ := json.Marshal(con.cells)
-				rowJSON, _ := json.Marshal(con.row)
-				if _, err := insert.Bind(dbx.Params{"id": rows[i].ID, "m": con.month, "c": string(cellsJSON), "r": string(rowJSON)}).Execute(); err != nil {
+				if _, err := insert.Bind(dbx.Params{"id": rows[i].ID, "m": con.month, "c": string(cellsJSON), "r": joinRow(con.row)}).Execute(); err != nil {
 					return err
 				}
 			}

@@ -25,7 +25,9 @@ type statsFigures struct {
 	wbRows     int
 	wbBytes    int
 	rss        int64
+	rssQueries int64 // before the workbooks
 	aggregates int
+	load       string
 	victims1y  int
 }
 
@@ -104,6 +106,8 @@ func benchStats(cfg config, bin, dir string, r *report) error {
 	if err := measure("report PDF, one year", 500, max(cfg.queries/10, 5), get("/api/exports/report.pdf?"+oneYear)); err != nil {
 		return err
 	}
+	sf.rssQueries = srv.peakRSS()
+	log.Printf("peak RSS after the statistics and the report: %.0f MB", float64(sf.rssQueries)/(1<<20))
 	body, _ := json.Marshal(map[string]string{"from": fmt.Sprintf("%d-01", lastYear), "to": fmt.Sprintf("%d-12", lastYear), "password": "sandi-bench-2026"})
 	for i := 0; i < max(cfg.runs, 3); i++ {
 		start := time.Now()
@@ -120,6 +124,9 @@ func benchStats(cfg config, bin, dir string, r *report) error {
 	sf.wbRows = sf.victims1y
 	log.Printf("encrypted workbook of one year (%d case rows, %d KB): median %.0f ms", sf.wbRows, sf.wbBytes/1024, median(sf.workbook))
 	sf.rss = srv.peakRSS()
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		sf.load = strings.Join(strings.Fields(string(data))[:3], " / ") + " (1, 5, 15 minutes)"
+	}
 	return nil
 }
 
@@ -135,8 +142,9 @@ func (sf *statsFigures) markdown() string {
 	wb := median(sf.workbook)
 	fmt.Fprintf(&b, "\n| measurement | value | target |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| encrypted workbook of one year (`POST /api/exports/stats.xlsx`, %d case rows, %d KB; median of %d) | %.0f ms | ≤ 3 s — %s |\n", sf.wbRows, sf.wbBytes/1024, len(sf.workbook), wb, mark(wb <= 3000))
-	fmt.Fprintf(&b, "| peak RSS of the server during these requests | %.0f MB | ≤ 150 MB — %s |\n", float64(sf.rss)/(1<<20), mark(sf.rss <= 150<<20))
-	fmt.Fprintf(&b, "\nA question adds up the aggregate rows of its months (month, district, dimension, key: `teduh_stats`, a table without row ids ordered by month) in two grouped queries; the open and overdue cases of the moment are index ranges on `(status, due_at)`, the running police-report clocks past their deadline on `(clock, status, due_at)`. The workbook reads the de-identified rows kept per case (`teduh_stats_case`, by month) and streams them into the sheet; most of its time is the sheet itself and the password encryption (ECMA-376 agile encryption, as Excel does).\n")
+	fmt.Fprintf(&b, "| peak RSS of the server after the statistics and the report PDF | %.0f MB | ≤ 150 MB — %s |\n", float64(sf.rssQueries)/(1<<20), mark(sf.rssQueries <= 150<<20))
+	fmt.Fprintf(&b, "| peak RSS of the server after the workbooks too | %.0f MB | ≤ 150 MB — %s |\n", float64(sf.rss)/(1<<20), mark(sf.rss <= 150<<20))
+	fmt.Fprintf(&b, "\nA question adds up the aggregate rows of its months (month, district, dimension, key: `teduh_stats`, a table without row ids ordered by month) in two grouped queries; the open and overdue cases of the moment are index ranges on `(status, due_at)`, the running police-report clocks past their deadline on `(clock, status, due_at)`. The workbook reads the de-identified rows kept per case (`teduh_stats_case`, by month) and streams them into the sheet, on a connection of its own with a small page cache; most of its time is the sheet itself (two million cells through excelize's stream writer) and the password encryption (ECMA-376 agile encryption, as Excel does). The file is built whole in memory (the encryption needs it); while it is, the Go heap has a soft limit of 96 MB.\n\nLoad average of the machine when this section was measured (other work shares its two cores): %s.\n", sf.load)
 	return b.String()
 }
 

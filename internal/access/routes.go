@@ -179,7 +179,9 @@ var teduhRoutes = []Route{
 	pb("GET", "/api/complaints/{id}/simfoni.pdf", StaffOnly, Plain),
 	pb("GET", "/api/stats", SupervisorsOnly, Plain),
 	pb("GET", "/api/exports/report.pdf", SupervisorsOnly, Plain),
-	pb("POST", "/api/exports/stats.xlsx", SupervisorsOnly, Plain),
+	// a year's workbook is megabytes: sent as written, not held by the gate
+	// (its handler records the export before the first byte)
+	pb("POST", "/api/exports/stats.xlsx", SupervisorsOnly, Stream),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.
