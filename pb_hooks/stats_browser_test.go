@@ -227,6 +227,10 @@ func TestConsoleRecordsPerpetratorsServicesAndAnotherVictim(t *testing.T) {
 	b.typeInto("n-victim_age", "8")
 	b.click("n-consent")
 	b.click("new-submit")
+	b.waitJS("the answer to the new case", `location.hash.startsWith('#/kasus/') || !document.getElementById('new-summary').hidden`)
+	if msg := js[string](b, `document.getElementById('new-summary').hidden ? '' : document.getElementById('new-summary').innerText`); msg != "" {
+		t.Fatalf("the linked case was refused: %s", msg)
+	}
 	b.waitJS("the linked case's page", `document.getElementById('case-report-number') && document.getElementById('case-report-number').textContent === `+fmt.Sprintf("%q", c.GetString("number")))
 	sibling, err := h.App.FindFirstRecordByData("complaints", "victim_name", "Dodi Adik")
 	if err != nil || sibling.GetString("report_number") != c.GetString("number") || sibling.GetString("linked_case") != c.Id || sibling.GetString("victim_age") != "8" {
