@@ -17,7 +17,7 @@ import (
 
 // Collections whose every write through the API is audited, besides every
 // service's cases and step records.
-var auditedWrites = []string{"staff", "office", holidaysCollection, "referral_institutions"}
+var auditedWrites = []string{"staff", "office", holidaysCollection, "referral_institutions", "perpetrators"}
 
 func (t *Teduh) bindAudit() {
 	app := t.app

@@ -27,6 +27,9 @@ var systemFields = []string{
 	"number", "number_year", "number_seq", "tracking_code", "channel", "intake_actor",
 	"status", "current_step", "urgency", "warnings", "first_response_due_at", "first_response_at",
 	"verified_at", "due_at", "closed_at", "submitted_at", "form_version", "workflow_version",
+	// SIMFONI: the report the case belongs to, and the services confirmed
+	// (POST /api/complaints/{id}/services)
+	"reported_at", "report_number", "linked_case", "services_given", "services_confirmed_at", "services_confirmed_by",
 }
 
 // stampIntakeActor records who registered a case through the REST API. The
@@ -73,6 +76,23 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		if err != nil {
 			errs["intake_actor"] = &engine.FieldError{Code: "inactive_staff", Message: "Akun petugas tidak aktif."}
 		}
+		// another victim of a report already registered: a linked case with
+		// its own SOP, sharing the report number (only staff register one,
+		// from a case they may see)
+		reportNumber := ""
+		if public {
+			rec.Set("linked_case", "")
+		} else if linked := rec.GetString("linked_case"); linked != "" {
+			src, err := tx.FindRecordById(s.CaseCollection, linked)
+			if err != nil || !mayHandle(actor, src) {
+				errs["linked_case"] = &engine.FieldError{Code: "not_found", Message: "Kasus asal laporan tidak ditemukan."}
+			} else if reportNumber = src.GetString("report_number"); reportNumber == "" {
+				reportNumber = src.GetString("number")
+			}
+		}
+		rec.Set("services_given", []string{})
+		rec.Set("services_confirmed_at", "")
+		rec.Set("services_confirmed_by", "")
 		// officers do not pick an assignee at intake: step 2 assigns the case
 		if public || (actor != nil && actor.GetString("role") != "supervisor") {
 			rec.Set("assigned_to", "")
@@ -113,8 +133,14 @@ func (t *Teduh) createCase(s *Service, e *core.RecordEvent) error {
 		if s.NumberPrefix != "" {
 			prefix += "-" + s.NumberPrefix
 		}
+		number := casecode.Number(prefix, year, last.Seq+1)
+		if reportNumber == "" {
+			reportNumber = number
+		}
 		rec.Load(map[string]any{
-			"number":                casecode.Number(prefix, year, last.Seq+1),
+			"number":                number,
+			"report_number":         reportNumber,
+			"reported_at":           now,
 			"number_year":           year,
 			"number_seq":            last.Seq + 1,
 			"tracking_code":         code,
@@ -309,6 +335,14 @@ func recordValue(rec *core.Record, f *engine.Field) (any, error) {
 		}
 		return nil, nil
 	case engine.TypeNumber:
+		// a number kept as text (the victim's age, where 0 is an age and
+		// "" is not known) is empty until given
+		if _, ok := rec.Collection().Fields.GetByName(f.Name).(*core.TextField); ok {
+			if s := rec.GetString(f.Name); s != "" {
+				return s, nil
+			}
+			return nil, nil
+		}
 		// a number column holds 0 when nothing was given: a 0 the field
 		// could never take is "not given"
 		n := rec.GetFloat(f.Name)
@@ -382,6 +416,17 @@ func activeStaff(app core.App, id string) (*core.Record, error) {
 		return nil, fmt.Errorf("staff %s is not active", id)
 	}
 	return r, nil
+}
+
+// mayHandle tells whether a staff member (nil: the superuser or the
+// server) may see and work on a case: supervisors every case, officers
+// theirs and the unassigned ones (the complaints' own rule).
+func mayHandle(actor, kase *core.Record) bool {
+	if actor == nil || actor.GetString("role") == "supervisor" {
+		return true
+	}
+	a := kase.GetString("assigned_to")
+	return a == "" || a == actor.Id
 }
 
 func checkAssignee(app core.App, id string) *engine.FieldError {

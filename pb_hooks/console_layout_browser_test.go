@@ -61,6 +61,8 @@ var layoutPages = []layoutPage{
 			document.getElementById('set-letterhead-custom').click(); })()`},
 	{name: "notifications", hash: func(*layoutWorld) string { return "#/notifikasi" },
 		ready: `document.querySelector('#notif-list li')`},
+	{name: "statistics", hash: func(*layoutWorld) string { return "#/statistik" },
+		ready: `document.getElementById('stats-status').textContent.startsWith('Statistik') && document.querySelector('#stats-body .stats-block')`},
 }
 
 // layoutProblems lists what does not fit the screen: the page wider than

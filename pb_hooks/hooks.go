@@ -55,9 +55,11 @@ type Teduh struct {
 	cache     officeCache
 	intake    intakeBatcher
 	flood     *floodGuard
-	policy    *access.Policy
-	gate      *gate
-	heads     headKeeper
+	// perpetratorForm validates a case's perpetrator records
+	perpetratorForm *engine.Form
+	policy          *access.Policy
+	gate            *gate
+	heads           headKeeper
 
 	replication *replication
 }
@@ -114,6 +116,15 @@ func RegisterWith(app core.App, cfg Config) (*Teduh, error) {
 	t.bindReferrals()
 	// after the referral hooks: a sent referral meets clocks in its transaction
 	t.bindClocks()
+
+	// --- SIMFONI: perpetrators, services, statistics, exports ---------------
+	// (bound after the case and referral hooks: the statistics are counted
+	// inside their transactions, after their rules)
+	if err := t.bindPerpetrators(); err != nil {
+		return nil, err
+	}
+	t.bindStats()
+	t.bindExports()
 
 	// --- public intake and definitions API; compressed answers --------------
 	app.OnServe().BindFunc(t.bindCompression)

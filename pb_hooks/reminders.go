@@ -266,8 +266,28 @@ func (s *ReminderService) clockReminders(now time.Time, loc *time.Location) ([]r
 func (s *ReminderService) markMissed(missed map[string][]any, now time.Time) error {
 	for collection, ids := range missed {
 		for chunk := range slices.Chunk(ids, keysPerQuery) {
-			_, err := s.app.NonconcurrentDB().Update(collection, dbx.Params{"status": "missed", "updated": dbTime(now)},
-				dbx.And(dbx.In("id", chunk...), dbx.HashExp{"status": "running", "met_at": ""})).Execute()
+			err := s.app.RunInTransaction(func(tx core.App) error {
+				// the victim complaints' statistics count the TPKS clock:
+				// they are counted again in the same transaction
+				var cases []string
+				if collection == s.t.complaint.ClockCollection {
+					if err := tx.DB().Select("complaint").Distinct(true).From(collection).
+						Where(dbx.And(dbx.In("id", chunk...), dbx.HashExp{"status": "running", "met_at": ""})).Column(&cases); err != nil {
+						return err
+					}
+				}
+				_, err := tx.DB().Update(collection, dbx.Params{"status": "missed", "updated": dbTime(now)},
+					dbx.And(dbx.In("id", chunk...), dbx.HashExp{"status": "running", "met_at": ""})).Execute()
+				if err != nil {
+					return err
+				}
+				for _, id := range cases {
+					if err := s.t.refreshStats(tx, id); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "dur", 3*time.Second, "duration of each load run")
 	flag.IntVar(&cfg.queries, "queries", 200, "requests per query measurement")
 	flag.StringVar(&cfg.out, "out", "docs/benchmarks.md", "where to write the report (empty: stdout only)")
-	flag.StringVar(&cfg.only, "only", "intake,scale,docs,form,replication,flood", "which parts to run (form and flood alone update only their sections of -out)")
+	flag.StringVar(&cfg.only, "only", "intake,scale,docs,form,replication,flood,stats", "which parts to run (form, flood and stats alone update only their sections of -out)")
 	flag.BoolVar(&cfg.keepTemp, "keep", false, "keep the temporary data directories")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -88,9 +88,14 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if strings.Contains(cfg.only, "stats") {
+		if err := benchStats(cfg, bin, filepath.Join(tmp, "stats"), r); err != nil {
+			log.Fatal(err)
+		}
+	}
 	md := r.markdown()
 	fmt.Println(md)
-	// the form or the flood alone: its section replaces the previous one,
+	// the form, the flood or the statistics alone: its section replaces the previous one,
 	// the rest of the report (the hour-long parts) stays
 	if short := !strings.Contains(cfg.only, "intake") && !strings.Contains(cfg.only, "scale") && !strings.Contains(cfg.only, "docs"); short && cfg.out != "" {
 		if old, err := os.ReadFile(cfg.out); err == nil {
@@ -100,6 +105,9 @@ func main() {
 			}
 			if r.flood != nil {
 				md = splice(md, floodBegin, floodEnd, r.flood.markdown())
+			}
+			if r.stats != nil {
+				md = spliceStats(md, r.stats.markdown())
 			}
 		}
 	}

@@ -41,6 +41,7 @@ type report struct {
 	form        *formFigures
 	flood       *floodFigures
 	extra       []string
+	stats       *statsFigures
 }
 
 func mark(ok bool) string {
@@ -102,6 +103,9 @@ func (r *report) markdown() string {
 	}
 	if r.flood != nil {
 		b.WriteString("\n" + r.flood.markdown())
+	}
+	if r.stats != nil {
+		b.WriteString("\n" + r.stats.markdown())
 	}
 	for _, e := range r.extra {
 		b.WriteString("\n" + e + "\n")

@@ -121,7 +121,13 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 	cols := []string{"id", "number", "number_year", "number_seq", "tracking_code", "channel", "status", "current_step", "urgency",
 		"first_response_due_at", "first_response_at", "verified_at", "due_at", "closed_at", "assigned_to", "warnings",
 		"form_version", "workflow_version", "reporter_name", "reporter_phone", "reporter_relation", "victim_name", "victim_sex",
-		"victim_district", "violence_types", "chronology", "consent", "created", "updated"}
+		"victim_district", "violence_types", "chronology", "consent", "created", "updated",
+		// SIMFONI: the report, the victim's particulars, the services confirmed
+		"reported_at", "report_number", "victim_age", "victim_disability", "victim_education", "victim_occupation",
+		"victim_marital_status", "incident_place", "perpetrator_relation", "services_given"}
+	var perps []seedPerpetrator
+	var clocks []seedClock
+	lastNumber := map[int]string{}
 	const batch = 400
 	var openCases []openCase
 	t0 := time.Now()
@@ -161,6 +167,27 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 					}
 					code, _ := casecode.NewTrackingCode(rand.Reader)
 					row["tracking_code"] = code
+					// SIMFONI: one report in 25 has a second victim (a
+					// linked case), the particulars vary, a sixth of the
+					// cases are sexual violence (with the police-report clock)
+					row["reported_at"] = row["created"]
+					row["report_number"] = row["number"]
+					if i%25 == 1 && lastNumber[year] != "" {
+						row["report_number"] = lastNumber[year]
+					}
+					lastNumber[year] = row["number"].(string)
+					row["victim_age"] = fmt.Sprint(rng.IntN(70))
+					row["victim_disability"] = seedDisability[rng.IntN(len(seedDisability))]
+					row["victim_education"] = seedEducation[rng.IntN(len(seedEducation))]
+					row["victim_occupation"] = seedOccupation[rng.IntN(len(seedOccupation))]
+					row["victim_marital_status"] = seedMarital[rng.IntN(len(seedMarital))]
+					row["incident_place"] = seedPlaces[rng.IntN(len(seedPlaces))]
+					row["perpetrator_relation"] = seedRelations[rng.IntN(len(seedRelations))]
+					sexual := rng.IntN(6) == 0
+					if sexual {
+						row["violence_types"] = `["sexual","psychological"]`
+					}
+					row["services_given"] = "[]"
 					step, status := 9, "closed"
 					switch {
 					case i >= openFrom:
@@ -188,6 +215,24 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 					if status == "closed" || status == "withdrawn" {
 						row["closed_at"] = fmtTime(created.Add(time.Duration(2+rng.IntN(9)) * 24 * time.Hour))
 					}
+					if status == "closed" {
+						row["services_given"] = seedServices[rng.IntN(len(seedServices))]
+					}
+					// perpetrators recorded at step 6: one, a fifth of them two
+					if step >= 6 {
+						for k := 0; k < 1+btoi(rng.IntN(5) == 0); k++ {
+							perps = append(perps, seedPerpetrator{complaint: row["id"].(string), created: row["created"].(string),
+								sex: []string{"male", "male", "male", "female"}[rng.IntN(4)], age: 18 + rng.IntN(50),
+								relation: seedRelations[rng.IntN(len(seedRelations))], education: seedEducation[rng.IntN(len(seedEducation))]})
+						}
+					}
+					if sexual {
+						st := []string{"met", "met", "met", "missed"}[rng.IntN(4)]
+						if i >= openFrom {
+							st = "running"
+						}
+						clocks = append(clocks, seedClock{complaint: row["id"].(string), started: created, status: st})
+					}
 					if i >= openFrom {
 						openCases = append(openCases, openCase{id: row["id"].(string), step: step, created: created, actor: row["assigned_to"].(string)})
 					}
@@ -214,6 +259,10 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 					return err
 				}
 			}
+			if err := seedChildren(tx, rng, perps, clocks); err != nil {
+				return err
+			}
+			perps, clocks = perps[:0], clocks[:0]
 			return nil
 		})
 		if err != nil {
@@ -241,10 +290,78 @@ func seedScale(app core.App, n int, now time.Time) (officerEmail, supervisorEmai
 		return nil
 	})
 	if err == nil {
+		// the statistics' aggregates, counted from the seeded cases as the
+		// server does at start-up after a change of vocabulary
+		t1 := time.Now()
+		var counted int
+		if counted, err = pb_hooks.RebuildStats(app); err == nil {
+			log.Printf("counted the statistics of %d cases in %s", counted, time.Since(t1).Round(time.Millisecond))
+		}
+	}
+	if err == nil {
 		_, err = app.DB().NewQuery("ANALYZE").Execute()
 	}
 	log.Printf("seeded %d cases (%d open) in %s", n, len(openCases), time.Since(t0).Round(time.Millisecond))
 	return "petugas1@bench.test", "kepala@bench.test", sample, err
+}
+
+// Particulars the SIMFONI statistics count, as the forms store them.
+var (
+	seedDisability = []string{"none", "none", "none", "physical", "sensory", "intellectual", ""}
+	seedEducation  = []string{"none", "early", "primary", "junior", "senior", "higher", ""}
+	seedOccupation = []string{"student", "unemployed", "homemaker", "private_employee", "self_employed", "farmer_labourer", ""}
+	seedMarital    = []string{"single", "married", "divorced", "widowed", ""}
+	seedPlaces     = []string{"household", "household", "school", "workplace", "public_facility", "online", ""}
+	seedRelations  = []string{"parent", "family", "spouse", "partner_friend", "neighbor", "teacher", "unknown"}
+	seedServices   = []string{`["pengaduan"]`, `["pengaduan","kesehatan"]`, `["pengaduan","penegakan_hukum","bantuan_hukum"]`,
+		`["pengaduan","rehabilitasi_sosial"]`, `["pengaduan","kesehatan","rehabilitasi_sosial","pendampingan_tokoh_agama"]`}
+)
+
+type seedPerpetrator struct {
+	complaint, created, sex, relation, education string
+	age                                          int
+}
+
+type seedClock struct {
+	complaint string
+	started   time.Time
+	status    string
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// seedChildren inserts a batch's perpetrators and police-report clocks.
+func seedChildren(tx core.App, rng *mrand.Rand, perps []seedPerpetrator, clocks []seedClock) error {
+	fmtTime := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+	for _, p := range perps {
+		_, err := tx.DB().Insert("perpetrators", dbx.Params{
+			"id": randomID(rng), "complaint": p.complaint, "sex": p.sex, "age": p.age, "age_group": "", "relation": p.relation,
+			"education": p.education, "occupation": "", "created_by": "", "same_as": "", "created": p.created, "updated": p.created,
+		}).Execute()
+		if err != nil {
+			return err
+		}
+	}
+	for _, c := range clocks {
+		met := ""
+		if c.status == "met" {
+			met = fmtTime(c.started.Add(30 * time.Hour))
+		}
+		_, err := tx.DB().Insert("case_clocks", dbx.Params{
+			"id": randomID(rng), "complaint": c.complaint, "clock": "tpks_police_report", "started_at": fmtTime(c.started),
+			"due_at": fmtTime(c.started.Add(72 * time.Hour)), "met_at": met, "status": c.status,
+			"created": fmtTime(c.started), "updated": fmtTime(c.started),
+		}).Execute()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type openCase struct {

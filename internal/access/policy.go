@@ -241,7 +241,7 @@ func ClockCollection(name string) *Collection {
 }
 
 func teduhCollections() []*Collection {
-	complaint := ServiceCollections("complaints", "case_steps", "victim_district", "victim_name", "reporter_name")
+	complaint := ServiceCollections("complaints", "case_steps", "victim_district", "victim_name", "reporter_name", "report_number")
 	complaint[0].Files = []string{"identity_document"}
 	complaint = append(complaint, ClockCollection("case_clocks"))
 	return append(complaint, []*Collection{
@@ -254,6 +254,14 @@ func teduhCollections() []*Collection {
 			Files:      []string{"letter_file"},
 			Live:       Staff,
 			LiveFields: []string{"id", "collectionId", "collectionName", "complaint", "institution", "status", "letter_number", "created", "updated"},
+		},
+		{
+			// a case's perpetrators (SIMFONI): part of the case, read by those
+			// who may read it
+			Name:     "perpetrators",
+			Personal: true,
+			Read:     staffRead(AllFields),
+			Query:    staffRead("id", "complaint", "same_as", "created", "updated"),
 		},
 		{
 			Name:  "referral_institutions",

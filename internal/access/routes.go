@@ -198,6 +198,17 @@ var teduhRoutes = []Route{
 	pb("POST", "/api/staff-accounts", SupervisorsOnly, Plain),
 	pb("POST", "/api/staff-accounts/{id}/one-time-password", SupervisorsOnly, Plain),
 	pb("POST", "/api/staff-accounts/{id}/reset-mail", SupervisorsOnly, Plain),
+
+	// --- Teduh: SIMFONI-PPA data, statistics and exports ----------------------
+	pb("GET", "/api/forms/perpetrator", StaffOnly, Plain),
+	pb("GET", "/api/complaints/{id}/services", StaffOnly, Plain),
+	pb("POST", "/api/complaints/{id}/services", StaffOnly, Plain),
+	pb("GET", "/api/complaints/{id}/simfoni.pdf", StaffOnly, Plain),
+	pb("GET", "/api/stats", SupervisorsOnly, Plain),
+	pb("GET", "/api/exports/report.pdf", SupervisorsOnly, Plain),
+	// a year's workbook is megabytes: sent as written, not held by the gate
+	// (its handler records the export before the first byte)
+	pb("POST", "/api/exports/stats.xlsx", SupervisorsOnly, Stream),
 }
 
 // IsAPI tells whether a path is under the API the gate guards.

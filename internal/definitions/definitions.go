@@ -13,6 +13,7 @@ import (
 
 	"teduh/internal/engine"
 	"teduh/internal/nik"
+	"teduh/internal/simfoni"
 )
 
 //go:embed *.json
@@ -23,6 +24,7 @@ const (
 	ComplaintFormFile     = "complaint.form.json"
 	ComplaintWorkflowFile = "complaint.workflow.json"
 	ComplaintServiceFile  = "complaint.service.json"
+	PerpetratorFormFile   = "perpetrator.form.json"
 )
 
 // The embedded services, in the order the public page lists them: the
@@ -38,6 +40,9 @@ var embeddedIDs = []string{ComplaintID, ServiceComplaintID}
 const (
 	OptionsInstitutionTypes = "institution_types"
 	OptionsOfficeDistricts  = "office_districts"
+	// SIMFONI-PPA's categories, from internal/simfoni's vocabulary file
+	OptionsSimfoniServices  = "simfoni_services"
+	OptionsSimfoniAgeGroups = "simfoni_age_groups"
 )
 
 // OutsideArea is the district code for a victim living outside the office's area.
@@ -70,12 +75,33 @@ type Set struct {
 	Raw map[string][]byte
 }
 
+// LoadPerpetrator reads and checks the form of a case's perpetrator
+// records; its option lists come from the complaint form.
+func LoadPerpetrator(complaint *engine.Form) (*engine.Form, error) {
+	f, err := engine.LoadSubForm(PerpetratorFormFile, mustRead(PerpetratorFormFile), complaint.Registry(), complaint)
+	if err != nil {
+		return nil, fmt.Errorf("definisi tidak valid: %w", err)
+	}
+	return f, nil
+}
+
+// simfoniOptions turns a SIMFONI list into options.
+func simfoniOptions(list string) []engine.Option {
+	var out []engine.Option
+	for _, it := range simfoni.Default.Lists[list] {
+		out = append(out, engine.Option{Code: it.Code, Label: it.Label})
+	}
+	return out
+}
+
 // NewRegistry returns the registry with every named validator Teduh knows.
 func NewRegistry() *engine.Registry {
 	return engine.NewRegistry().
 		Roles("officer", "supervisor").
 		Options(OptionsInstitutionTypes, InstitutionTypes).
 		ReferralTypes(OptionsInstitutionTypes).
+		Options(OptionsSimfoniServices, simfoniOptions(simfoni.ListServices)).
+		Options(OptionsSimfoniAgeGroups, simfoniOptions(simfoni.ListAgeGroups)).
 		DynamicOptions(OptionsOfficeDistricts).
 		FieldValidator("nik", validateNIK).
 		Deriver("crisis_urgency", CrisisUrgency).

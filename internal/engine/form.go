@@ -22,6 +22,9 @@ type Form struct {
 	Sections    []Section         `json:"sections"`
 
 	registry *Registry
+	// base is the form whose option lists this one reuses ("form:<field>"),
+	// for a form of records that belong to another form's cases.
+	base *Form
 }
 
 // Section groups fields under a heading.
@@ -45,6 +48,21 @@ func LoadForm(file string, data []byte, reg *Registry) (*Form, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	f.registry = reg
+	if err := f.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &f, nil
+}
+
+// LoadSubForm is LoadForm for the records that belong to another form's
+// cases (a case's perpetrators): "form:<field>" option lists are taken from
+// base when this form has no such field.
+func LoadSubForm(file string, data []byte, reg *Registry, base *Form) (*Form, error) {
+	var f Form
+	if err := decodeStrict(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	f.registry, f.base = reg, base
 	if err := f.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -128,6 +146,9 @@ func (f *Form) check() error {
 
 // optionSource resolves "form:<field>" references and registered lists.
 func (f *Form) optionSource(name string) ([]Option, bool, error) {
+	if field, ok := strings.CutPrefix(name, "form:"); ok && f.base != nil && f.Field(field) == nil {
+		return resolveOptionSource(name, f.registry, f.base)
+	}
 	return resolveOptionSource(name, f.registry, f)
 }
 

@@ -417,7 +417,10 @@ func Check(app core.App, set *definitions.Set) error {
 		if have == nil {
 			return fmt.Errorf("layanan %q: definisi memakai kolom %q yang tidak ada di koleksi %s; tambahkan kolom itu dengan migrasi", set.Service.ID, f.Name, casesName)
 		}
-		if have.Type() != want.Type() {
+		// a number may be kept as text where 0 is a value and "" is not
+		// known (the victim's age): the engine coerces and checks it either way
+		numberAsText := f.Type == engine.TypeNumber && have.Type() == core.FieldTypeText
+		if have.Type() != want.Type() && !numberAsText {
 			return fmt.Errorf("layanan %q: kolom %q di koleksi %s berjenis %s, definisi (%s) memerlukan %s", set.Service.ID, f.Name, casesName, have.Type(), f.Type, want.Type())
 		}
 	}

@@ -112,6 +112,8 @@ function renderField(d, tz) {
       c = el('input', { ...a, type: 'file', accept: (d.accept || []).join(',') });
     } else if (d.type === 'phone') {
       c = el('input', { ...a, type: 'tel', inputmode: 'tel', maxlength: 24 });
+    } else if (d.type === 'number') {
+      c = el('input', { ...a, type: 'text', inputmode: 'numeric', maxlength: 6, spellcheck: 'false' });
     } else if (d.type === 'nik') {
       c = el('input', { ...a, type: 'text', inputmode: 'numeric', maxlength: 24, spellcheck: 'false' });
     } else {
@@ -225,6 +227,9 @@ function check(f) {
   if (d.type === 'phone' && !PHONE.test(strip(v))) return 'Nomor HP belum benar. Tulis seperti 081234567890.';
   if ((d.type === 'nik' || (d.validators || []).includes('nik')) && !/^\d{16}$/.test(strip(v))) {
     return 'NIK harus 16 angka. Periksa kembali KTP atau Kartu Keluarga, atau kosongkan bila tidak tahu.';
+  }
+  if (d.type === 'number' && (!/^\d+$/.test(v) || (d.max != null && Number(v) > d.max) || (d.min != null && Number(v) < d.min))) {
+    return `Tulis angka saja${d.max != null ? `, paling besar ${d.max}` : ''}.`;
   }
   if (d.type === 'date') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return 'Tanggal belum benar.';

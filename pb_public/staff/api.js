@@ -217,12 +217,13 @@ export async function collectionExists(name) {
 
 // download fetches a file with the Authorization header and saves it under
 // name; it answers like api().
-export async function download(path, name) {
+export async function download(path, name, { method = 'GET', body } = {}) {
   const headers = {};
   if (current) headers.Authorization = current.token;
+  if (body) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { headers, credentials: 'omit', cache: 'no-store' });
+    res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: 'omit', cache: 'no-store' });
   } catch {
     return { ok: false, status: 0, message: MSG.network, fields: {} };
   }
@@ -230,7 +231,7 @@ export async function download(path, name) {
     let data = null;
     try { data = await res.json(); } catch { /* not JSON */ }
     if (res.status === 401 && current) onExpired(MSG.expired);
-    return { ok: false, status: res.status, message: translate(data && data.message, res.status), fields: {} };
+    return { ok: false, status: res.status, message: translate(data && data.message, res.status), fields: fieldErrors(data && data.data) };
   }
   const blob = await res.blob();
   const disposition = res.headers.get('Content-Disposition') || '';

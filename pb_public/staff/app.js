@@ -3,7 +3,7 @@
 // pages, sign-out, session expiry (the token's end and 30 idle minutes), the
 // hash router (#/antrean, #/antrean/SERVICE, #/kasus/ID, #/layanan/SERVICE/ID,
 // #/baru, #/tim, #/kesehatan, #/pengaturan, #/kiriman-massal, #/kalender,
-// #/notifikasi), the new password an account with a temporary one must choose
+// #/statistik, #/notifikasi), the new password an account with a temporary one must choose
 // first, and the live connection. Each view lives in its own module.
 import {
   api, loadSession, saveSession, clearSession, setExpiredHandler, tokenExpiry, session, me, isSupervisor, verifySession,
@@ -16,12 +16,13 @@ import { loadCalendar, bindCalendar } from './calendar.js';
 import { renderNewCase, bindNewCase } from './newcase.js';
 import { loadTeam, clearAccounts } from './team.js';
 import { loadHealth, clearHealth } from './health.js';
+import { initStats, bindStats, loadStats } from './stats.js';
 import { loadSpam, bindSpam } from './spam.js';
 import { loadSetup, clearSetup, checkSample } from './setup.js';
 import { mustChangePassword, preparePasswordChange, bindPasswordChange } from './account.js';
 import { startLive, stopLive, onCaseChanged, loadNotifications, bindNotifications } from './notify.js';
 
-const VIEWS = ['signin', 'forgot', 'reset', 'password', 'loading', 'queue', 'squeue', 'case', 'new', 'team', 'health', 'spam', 'setup', 'calendar', 'notifications'];
+const VIEWS = ['signin', 'forgot', 'reset', 'password', 'loading', 'queue', 'squeue', 'case', 'new', 'team', 'health', 'spam', 'setup', 'calendar', 'stats', 'notifications'];
 const IDLE_LIMIT = 30 * 60 * 1000;
 const ACTIVE_KEY = 'teduh.staff.active';
 let expiryTimer = 0;
@@ -58,7 +59,7 @@ function signedOutUI(message) {
   clearSetup();
   clearAccounts();
   // nothing of a case stays in the page once its reader is gone
-  for (const id of ['view-case', 'queue-list', 'squeue-list', 'holiday-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'alerts', 'toasts']) $('#' + id).replaceChildren();
+  for (const id of ['view-case', 'queue-list', 'squeue-list', 'holiday-list', 'notif-list', 'team-rows', 'spam-cases', 'spam-batches', 'new-fields', 'stats-body', 'alerts', 'toasts']) $('#' + id).replaceChildren();
   $('#q-search').value = '';
   $('#new-form').reset();
   $('#app-nav').hidden = true;
@@ -294,6 +295,7 @@ async function start() {
   $('#nav-health-item').hidden = !isSupervisor();
   $('#nav-setup-item').hidden = !isSupervisor();
   if (isSupervisor()) checkSample();
+  $('#nav-stats-item').hidden = !isSupervisor();
   watchExpiry();
   watchIdle();
   // a token the server stopped accepting (password changed, account
@@ -356,6 +358,13 @@ function route() {
       $('#team-title').focus();
       loadTeam();
       return;
+    case '#/statistik':
+      if (!isSupervisor()) break;
+      show('stats');
+      $('#stats-title').focus();
+      initStats();
+      if (!$('#stats-body').children.length) loadStats();
+      return;
     case '#/pengaturan':
       if (!isSupervisor()) break;
       show('setup');
@@ -410,6 +419,7 @@ function bind() {
     caseChangedLive(action, rec);
   });
   $('#team-refresh').addEventListener('click', () => loadTeam());
+  bindStats();
   // a token that ran out while the laptop slept
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState !== 'visible' || !session()) return;

@@ -13,6 +13,7 @@ import { FieldSet, test, displayValue } from './fields.js';
 import { ctx, staffName, activeStaff, mayRecord, myRole, serviceDef } from './state.js';
 import { renderReferrals } from './referrals.js';
 import { clockView, clocksSection, postMet, clockBadge as declaredBadge } from './clocks.js';
+import { startLinkedCase } from './newcase.js';
 
 // current is the open case: {id, rec, steps, clocks, svc, workflow, form}
 // where svc is the service ({id, builtin, cases, steps, name, title_field,
@@ -170,6 +171,16 @@ function render(message) {
     }));
   }
   side.append(dataSection());
+  // SIMFONI (victim complaints): the perpetrators beside the step form at
+  // the full identification (step 6), aside otherwise; the services given
+  const simfoni = svc.builtin && ctx.perpetratorForm;
+  if (simfoni) {
+    const nextStep = wfStep((c.current_step || 0) + 1);
+    const perps = el('section', { id: 'perpetrators', class: 'card', 'aria-labelledby': 'perpetrators-title' });
+    if (open && nextStep && nextStep.code === 'assessment') main.append(perps);
+    else side.append(perps);
+    side.append(el('section', { id: 'services', class: 'card', 'aria-labelledby': 'services-title' }));
+  }
   if (svc.builtin) side.append(documentsSection());
   const referrals = svc.builtin && ctx.features.referrals;
   if (referrals) {
@@ -181,8 +192,150 @@ function render(message) {
   }
   main.append(timelineSection());
   view.replaceChildren(header, el('div', { class: 'case-grid' }, main, side));
-  if (!referrals) return Promise.resolve();
-  return renderReferrals($('#referrals'), current.rec, { open, reload: () => reopen({ focus: 'none' }) });
+  const more = [];
+  if (simfoni) more.push(renderPerpetrators($('#perpetrators'), open), renderServices($('#services'), open));
+  if (referrals) more.push(renderReferrals($('#referrals'), current.rec, { open, reload: () => reopen({ focus: 'none' }) }));
+  return Promise.all(more);
+}
+
+// ---- SIMFONI: perpetrators
+
+const perpLabel = (f, v) => (f && v ? displayValue(f, v) : '');
+
+function perpSummary(p) {
+  const defs = Object.fromEntries((ctx.perpetratorForm.sections || []).flatMap((s) => s.fields || []).map((f) => [f.name, f]));
+  const parts = [perpLabel(defs.relation, p.relation), perpLabel(defs.sex, p.sex) || 'jenis kelamin tidak diketahui'];
+  if (p.age) parts.push(`${p.age} tahun`);
+  else if (p.age_group) parts.push(perpLabel(defs.age_group, p.age_group));
+  if (p.education) parts.push(perpLabel(defs.education, p.education));
+  if (p.occupation) parts.push(perpLabel(defs.occupation, p.occupation));
+  return parts.filter(Boolean).join(' · ');
+}
+
+async function renderPerpetrators(sec, open) {
+  const id = current.id;
+  const r = await get('/api/collections/perpetrators/records', { filter: `complaint = ${q(id)}`, sort: 'created,id', perPage: 100, skipTotal: 1 });
+  if (!current || current.id !== id) return;
+  const items = r.ok ? r.data.items || [] : [];
+  // perpetrators of the report's other cases (that this officer may see),
+  // for "the same person as"
+  let others = [];
+  const rn = current.rec.report_number;
+  if (open && rn) {
+    const linked = await get('/api/collections/complaints/records', { filter: `report_number = ${q(rn)} && id != ${q(id)}`, fields: 'id,number', perPage: 50, skipTotal: 1 });
+    const ids = linked.ok ? (linked.data.items || []) : [];
+    if (ids.length) {
+      const pr = await get('/api/collections/perpetrators/records', { filter: ids.map((x) => `complaint = ${q(x.id)}`).join(' || '), perPage: 100, skipTotal: 1 });
+      const num = Object.fromEntries(ids.map((x) => [x.id, x.number]));
+      others = pr.ok ? (pr.data.items || []).filter((p) => !p.same_as).map((p) => ({ ...p, caseNumber: num[p.complaint] })) : [];
+    }
+  }
+  const msg = el('div', { id: 'perp-message', role: 'status', hidden: true });
+  const list = el('ul', { class: 'perp-list', id: 'perp-list' }, items.map((p) => el('li', { 'data-id': p.id },
+    el('p', null, perpSummary(p), p.same_as ? el('span', { class: 'muted' }, ' (sama dengan pelaku di kasus lain laporan ini)') : null),
+    open ? el('button', { type: 'button', class: 'btn btn-small btn-plain', onclick: () => perpForm(sec, p, others) }, 'Ubah') : null,
+    open ? el('button', { type: 'button', class: 'btn btn-small btn-plain', onclick: () => deletePerp(p) }, 'Hapus') : null)));
+  sec.replaceChildren(
+    el('h2', { id: 'perpetrators-title' }, `Pelaku (${items.length})`),
+    el('p', { class: 'help' }, 'Setiap pelaku dicatat sendiri untuk SIMFONI-PPA: jenis kelamin, usia atau kelompok umur, hubungan dengan korban, pendidikan dan pekerjaan. Dapat diubah sampai kasus ditutup.'),
+    items.length ? list : el('p', { class: 'muted', id: 'perp-none' }, 'Belum ada pelaku yang dicatat.'),
+    msg);
+  if (!r.ok) showMessage(msg, r.message);
+  if (open) sec.append(el('p', null, el('button', { type: 'button', id: 'perp-add', class: 'btn btn-plain', onclick: () => perpForm(sec, null, others) }, 'Tambah pelaku')));
+  else sec.append(el('p', { class: 'muted' }, 'Kasus sudah ditutup; data pelaku tidak dapat diubah lagi.'));
+}
+
+function perpForm(sec, p, others) {
+  const old = $('#perp-form');
+  if (old) old.remove();
+  const fields = (ctx.perpetratorForm.sections || []).flatMap((s) => s.fields || []);
+  const fs = new FieldSet(fields, { prefix: 'p-', values: p || {} });
+  let same = null;
+  if (others.length) {
+    same = el('select', { id: 'p-same_as' }, el('option', { value: '' }, 'Bukan (orang yang berbeda)'),
+      others.map((o) => el('option', { value: o.id }, `${o.caseNumber}: ${perpSummary(o)}`)));
+    same.value = (p && p.same_as) || '';
+  }
+  const summary = el('div', { id: 'perp-summary', class: 'alert summary', role: 'alert', tabindex: '-1', hidden: true });
+  const save = el('button', { type: 'submit', id: 'perp-save', class: 'btn' }, p ? 'Simpan perubahan' : 'Simpan pelaku');
+  const form = el('form', { id: 'perp-form', novalidate: true, autocomplete: 'off' }, fs.root,
+    same ? el('div', { class: 'field' }, el('label', { for: 'p-same_as' }, 'Pelaku yang sama dengan di kasus lain laporan ini'),
+      el('p', { class: 'help' }, 'Pilih bila orang ini sudah dicatat pada korban lain dari laporan yang sama: SIMFONI menghitungnya satu kali.'), same) : null,
+    summary, el('div', { class: 'actions' }, save, ' ', el('button', { type: 'button', class: 'btn btn-plain', onclick: () => form.remove() }, 'Batal')));
+  sec.append(form);
+  form.querySelector('select, input').focus();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    let errs = fs.check();
+    if (!Object.keys(errs).length) {
+      const body = { ...fs.values({ includeEmpty: true }) };
+      if (same) body.same_as = same.value;
+      if (!p) body.complaint = current.id;
+      const r = await busy(save, 'Menyimpan…', () => (p
+        ? api('PATCH', `/api/collections/perpetrators/records/${p.id}`, { body })
+        : api('POST', '/api/collections/perpetrators/records', { body })));
+      if (r.ok) {
+        await renderPerpetrators(sec, true);
+        showMessage($('#perp-message'), p ? 'Data pelaku diubah.' : 'Pelaku dicatat.', 'ok');
+        announce(p ? 'Data pelaku diubah.' : 'Pelaku dicatat.');
+        return;
+      }
+      errs = Object.keys(r.fields).length ? r.fields : { '': r.message };
+      fs.showErrors(errs);
+      showSummary(summary, r.message, Object.entries(errs).filter(([, v]) => v !== r.message).map(([k, v]) => ({ label: fs.byName[k] ? fs.label(k) : '', message: v })));
+      summary.focus();
+      return;
+    }
+    const { first } = fs.showErrors(errs);
+    if (first) first.focus();
+  });
+}
+
+async function deletePerp(p) {
+  if (!window.confirm('Hapus catatan pelaku ini?')) return;
+  const r = await api('DELETE', `/api/collections/perpetrators/records/${p.id}`);
+  await renderPerpetrators($('#perpetrators'), true);
+  showMessage($('#perp-message'), r.ok ? 'Catatan pelaku dihapus.' : r.message, r.ok ? 'ok' : 'alert');
+}
+
+// ---- SIMFONI: services given
+
+async function renderServices(sec, open) {
+  const id = current.id;
+  const r = await get(`/api/complaints/${encodeURIComponent(id)}/services`);
+  if (!current || current.id !== id) return;
+  sec.replaceChildren(el('h2', { id: 'services-title' }, 'Layanan yang diberikan (SIMFONI)'));
+  if (!r.ok) { sec.append(el('p', { class: 'alert' }, r.message)); return; }
+  const { derived, given, options } = r.data;
+  const chosen = given.length ? given : derived;
+  const label = (c) => (options.find((o) => o.code === c) || { label: c }).label;
+  sec.append(el('p', { class: 'help' }, given.length
+    ? 'Sudah dikonfirmasi petugas.'
+    : `Belum dikonfirmasi: dari langkah dan rujukan kasus ini tercatat ${derived.map(label).join(', ')}. Periksa lalu simpan.`));
+  if (!open) {
+    sec.append(el('p', { id: 'services-list' }, chosen.map(label).join(', ')));
+    return;
+  }
+  const boxes = options.map((o) => {
+    const c = el('input', { type: 'checkbox', id: `sv-${o.code}`, value: o.code });
+    c.checked = chosen.includes(o.code);
+    return { c, wrap: el('div', { class: 'check' }, c, el('label', { for: c.id }, o.label)) };
+  });
+  const err = el('p', { class: 'error', id: 'err-services', hidden: true });
+  const done = el('p', { id: 'services-status', role: 'status', class: 'muted' });
+  const save = el('button', { type: 'submit', id: 'services-save', class: 'btn btn-plain' }, 'Simpan layanan');
+  const form = el('form', { id: 'services-form', novalidate: true },
+    el('fieldset', { class: 'field group', 'aria-describedby': 'err-services' }, el('legend', null, 'Layanan yang diterima korban'), boxes.map((x) => x.wrap), err),
+    save, done);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    setError(boxes.map((x) => x.c), err, '');
+    const services = boxes.filter((x) => x.c.checked).map((x) => x.c.value);
+    const res = await busy(save, 'Menyimpan…', () => api('POST', `/api/complaints/${encodeURIComponent(current.id)}/services`, { body: { services } }));
+    if (!res.ok) { setError(boxes.map((x) => x.c), err, res.fields.services || res.message); boxes[0].c.focus(); return; }
+    done.textContent = 'Layanan disimpan.';
+  });
+  sec.append(form);
 }
 
 const clockBadgeOf = (k) => el('span', { class: 'case-declared-clock', 'data-clock': k.clock }, declaredBadge(k));
@@ -463,11 +616,19 @@ function assignmentSection() {
     el('dt', null, 'Diterima'), el('dd', null, fmtDateTime(c.created)),
     c.first_response_at ? el('dt', null, 'Respons pertama') : null, c.first_response_at ? el('dd', null, fmtDateTime(c.first_response_at)) : null,
     c.verified_at ? el('dt', null, 'Persyaratan lengkap') : null, c.verified_at ? el('dd', null, fmtDateTime(c.verified_at)) : null,
-    c.due_at ? el('dt', null, 'Tenggat 7 hari') : null, c.due_at ? el('dd', null, fmtDateTime(c.due_at)) : null);
+    c.due_at ? el('dt', null, 'Tenggat 7 hari') : null, c.due_at ? el('dd', null, fmtDateTime(c.due_at)) : null,
+    c.report_number && c.report_number !== c.number ? el('dt', null, 'Nomor laporan') : null,
+    c.report_number && c.report_number !== c.number ? el('dd', { id: 'case-report-number' }, c.report_number) : null);
   // officers handle only the services that name them: the choice of
   // assignee follows the service's roles
   const roles = (serviceDef(current.svc.id) || {}).roles || ['officer', 'supervisor'];
   sec.append(facts);
+  // several victims of one report (victim complaints): each is a case of
+  // its own with the report's number
+  if (current.svc.builtin) {
+    sec.append(el('p', null, el('button', { type: 'button', id: 'case-add-victim', class: 'btn btn-small btn-plain', onclick: () => startLinkedCase(c) },
+      'Catat korban lain dari laporan ini')));
+  }
   if (!isSupervisor() || !OPEN_STATUSES.includes(c.status)) return sec;
   const select = el('select', { id: 'case-assign', 'aria-describedby': 'err-case-assign' },
     el('option', { value: '' }, 'Belum ditugaskan'),

@@ -10,13 +10,31 @@ import { setPendingMessage } from './case.js';
 
 const STAFF_CHANNELS = ['walk_in', 'whatsapp', 'phone', 'sapa', 'suggestion_box'];
 let sets = [];
+// linked is the case of the same report another victim is recorded from
+// ({id, number, values}); null for a new report.
+let linked = null;
+
+// what another victim of the same report shares with the first case
+const SHARED = ['reporter_name', 'reporter_phone', 'reporter_relation', 'incident_date', 'incident_place', 'violence_types',
+  'perpetrator_relation', 'immediate_danger', 'chronology'];
+
+// startLinkedCase opens the form for another victim of a case's report:
+// the reporter and the incident are taken over, the victim is new.
+export function startLinkedCase(rec) {
+  const values = {};
+  for (const k of SHARED) if (rec[k] !== undefined && rec[k] !== '' && rec[k] !== null) values[k] = rec[k];
+  if (values.reporter_relation === 'self') delete values.reporter_relation; // the reporter is not this victim
+  linked = { id: rec.id, number: rec.report_number || rec.number, values };
+  if (location.hash === '#/baru') renderNewCase();
+  else location.hash = '#/baru';
+}
 
 export function renderNewCase() {
   const box = $('#new-fields');
   sets = [];
   const parts = [];
   for (const s of ctx.form.sections || []) {
-    const fs = new FieldSet(s.fields || [], { prefix: 'n-' });
+    const fs = new FieldSet(s.fields || [], { prefix: 'n-', values: linked ? linked.values : undefined });
     sets.push(fs);
     parts.push(el('fieldset', { class: 'section' }, el('legend', null, s.title), s.help ? el('p', { class: 'help' }, s.help) : null, fs.root));
   }
@@ -24,6 +42,11 @@ export function renderNewCase() {
   for (const fs of sets) for (const f of fs.fields) { all.fields.push(f); all.byName[f.def.name] = f; }
   for (const fs of sets) { fs.value = (n) => all.value(n); fs.update(); }
   box.replaceChildren(...parts);
+  if (linked) {
+    box.prepend(el('div', { class: 'notice', id: 'new-linked' },
+      el('p', null, `Korban lain dari laporan ${linked.number}. Data pelapor dan kejadian sudah diisi dari kasus itu; periksa, lalu isi data korban ini. Korban ini mendapat nomor kasus dan alur SOP sendiri dengan nomor laporan yang sama.`),
+      el('button', { type: 'button', class: 'btn btn-small btn-plain', onclick: () => { linked = null; renderNewCase(); } }, 'Jadikan laporan baru')));
+  }
   // the consent sentence is the complainant's: the officer reads it out
   const consent = box.querySelector('[data-field="consent"]');
   if (consent) consent.prepend(el('p', { class: 'help' }, 'Bacakan kalimat berikut kepada pelapor, lalu centang bila ia setuju.'));
@@ -39,6 +62,8 @@ export function renderNewCase() {
 
 export function bindNewCase() {
   const form = $('#new-form');
+  // the menu's "new complaint" is a new report
+  $('#nav-new').addEventListener('click', () => { linked = null; });
   const update = () => { for (const fs of sets) fs.update(); };
   form.addEventListener('change', update);
   form.addEventListener('input', update);
@@ -56,6 +81,7 @@ export function bindNewCase() {
       for (const fs of sets) { Object.assign(data, fs.values()); Object.assign(files, fs.files()); }
       data.channel = channel.value;
       if (isSupervisor() && $('#n-assigned_to').value) data.assigned_to = $('#n-assigned_to').value;
+      if (linked) data.linked_case = linked.id;
       const r = await busy($('#new-submit'), 'Menyimpan…', () => api('POST', '/api/collections/complaints/records', { body: data }));
       if (r.ok) {
         // the identity document follows the saved case, on its own
@@ -67,6 +93,7 @@ export function bindNewCase() {
           if (!up.ok) note = `Pengaduan tersimpan, tetapi berkas belum terunggah: ${Object.values(up.fields)[0] || up.message} Unggah lagi lewat "Ubah data".`;
         }
         form.reset();
+        linked = null;
         renderNewCase();
         if (note) setPendingMessage(note);
         location.hash = `#/kasus/${r.data.id}`;

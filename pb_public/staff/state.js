@@ -10,6 +10,7 @@ export const ctx = {
   office: null,
   workflow: null,
   form: null,
+  perpetratorForm: null, // SIMFONI: a case's perpetrator records
   staff: [], // active and inactive, for names
   services: [], // GET /api/services: every service the member handles
   features: { referrals: false, notifications: false },
@@ -18,7 +19,7 @@ export const ctx = {
 // loadContext fetches the definitions and lists in parallel; it answers the
 // first failed response, or null when everything loaded.
 export async function loadContext() {
-  const [office, workflow, form, staff, referrals, notifications, services] = await Promise.all([
+  const [office, workflow, form, staff, referrals, notifications, services, perpetrator] = await Promise.all([
     get('/api/public/office'),
     get('/api/workflows/complaint'),
     get('/api/forms/complaint'),
@@ -26,6 +27,7 @@ export async function loadContext() {
     get('/api/collections/referrals/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
     get('/api/collections/notifications/records', { perPage: 1, skipTotal: 1, fields: 'id' }),
     get('/api/services'),
+    get('/api/forms/perpetrator'),
   ]);
   for (const r of [office, workflow, form, staff]) if (!r.ok) return r;
   ctx.office = office.data;
@@ -35,13 +37,14 @@ export async function loadContext() {
   ctx.features.referrals = referrals.ok;
   ctx.features.notifications = notifications.ok;
   ctx.services = services.ok ? (services.data.items || []) : [];
+  ctx.perpetratorForm = perpetrator.ok ? perpetrator.data : null;
   if (ctx.workflow.statuses) Object.assign(LABELS.status, ctx.workflow.statuses);
   setTimeZone(ctx.office.timezone || 'Asia/Pontianak');
   return null;
 }
 
 export function clearContext() {
-  ctx.office = ctx.workflow = ctx.form = null;
+  ctx.office = ctx.workflow = ctx.form = ctx.perpetratorForm = null;
   ctx.staff = [];
   ctx.services = [];
 }
