@@ -298,6 +298,10 @@ func TestConsoleMarksAFloodAsSpam(t *testing.T) {
 			t.Fatalf("%s: %s after undoing", c.GetString("number"), st)
 		}
 	}
+	// the case's history says both in words
+	b.goHash("#/kasus/" + flood[0].Id)
+	b.waitJS("the case's history names the spam mark and its undo", `(document.getElementById('view-case').innerText.includes('Ditandai kiriman massal (spam), dicabut') &&
+		document.getElementById('view-case').innerText.includes('Tanda spam dibatalkan'))`)
 	if over := js[int](b, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
 		t.Errorf("the page is %d px wider than the phone", over)
 	}

@@ -19,6 +19,7 @@ export const LABELS = {
   outcome: {
     done: 'Selesai', skipped: 'Dilewati', incomplete: 'Belum lengkap', progress: 'Kunjungan pemantauan',
     withdrawn: 'Dicabut/dialihkan',
+    spam: 'Ditandai kiriman massal (spam), dicabut', spam_undone: 'Tanda spam dibatalkan',
   },
   // filled from the workflow definition's "statuses"
   status: {
