@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"teduh/internal/challenge"
@@ -304,5 +305,37 @@ func TestConsoleMarksAFloodAsSpam(t *testing.T) {
 		document.getElementById('view-case').innerText.includes('Tanda spam dibatalkan'))`)
 	if over := js[int](b, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
 		t.Errorf("the page is %d px wider than the phone", over)
+	}
+}
+
+// A spam mark stops a case's declared clocks; its undo starts them again
+// to the same deadline, so the TPKS police report is not forgotten.
+func TestSpamUndoRestartsTheCasesClocks(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
+	_, sup := h.Staff("kepala@teduh.test", "Kepala", "supervisor", true)
+	c := h.submit(sexualCase())
+	clock := func() *core.Record {
+		t.Helper()
+		k, err := h.App.FindFirstRecordByFilter("case_clocks", "complaint = {:c} && clock = 'tpks_police_report'", dbx.Params{"c": c.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	due := clock().GetDateTime("due_at")
+	res := h.Do("POST", "/api/spam-batches", map[string]any{"cases": []string{c.Id}, "reason": "Kiriman massal"}, sup)
+	if res.Status != 200 {
+		t.Fatalf("mark: %d %s", res.Status, res)
+	}
+	if st := clock().GetString("status"); st != "cancelled" {
+		t.Fatalf("after the mark: %s", st)
+	}
+	h.SetNow(h.Now().Add(2 * time.Hour))
+	if res := h.Do("POST", "/api/spam-batches/"+res.JSON["id"].(string)+"/undo", map[string]any{"reason": "Pengaduan asli"}, sup); res.Status != 200 {
+		t.Fatalf("undo: %d %s", res.Status, res)
+	}
+	k := clock()
+	if k.GetString("status") != "running" || !k.GetDateTime("due_at").Equal(due) || !k.GetDateTime("met_at").IsZero() {
+		t.Errorf("after the undo: %s due %s (was %s)", k.GetString("status"), k.GetDateTime("due_at"), due)
 	}
 }

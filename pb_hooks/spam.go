@@ -193,6 +193,22 @@ func (t *Teduh) undoSpam(e *core.RequestEvent) error {
 			if err := tx.SaveWithContext(withMarker(e.Request.Context(), systemWrite), kase); err != nil {
 				return err
 			}
+			// the declared clocks the mark stopped run again, to the same
+			// deadline (a marked case was untouched: every cancelled clock
+			// of it is the mark's); one already past is the sweep's to escalate
+			clocks, err := clockRecords(tx, t.complaint, sc.ID)
+			if err != nil {
+				return err
+			}
+			for _, k := range clocks {
+				if k.GetString("status") != engine.ClockCancelled || !k.GetDateTime("met_at").IsZero() {
+					continue
+				}
+				k.Set("status", engine.ClockRunning)
+				if err := tx.SaveWithContext(withMarker(e.Request.Context(), systemWrite), k); err != nil {
+					return err
+				}
+			}
 		}
 		batch.Set("undone_at", t.now().UTC())
 		batch.Set("undone_by", e.Auth.Id)
