@@ -120,6 +120,21 @@ type doc struct {
 	*fpdf.Fpdf
 }
 
+// newPrintedDoc starts a document of the office: its first page under the
+// letterhead, and a footer saying what it holds and when (and by whom) it
+// was printed.
+func newPrintedDoc(o Office, title, holds string, printedAt time.Time, printedBy string) doc {
+	d := newDoc(title, strings.Join(o.LetterheadLines, " "), printedAt)
+	printed := holds + " Dicetak " + DateTime(printedAt, o.loc())
+	if printedBy != "" {
+		printed += " oleh " + printedBy
+	}
+	d.footer(printed)
+	d.AddPage()
+	d.letterhead(o)
+	return d
+}
+
 func newDoc(title, author string, created time.Time) doc {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.AddUTF8FontFromBytes(family, "", goregular.TTF)

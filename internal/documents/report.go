@@ -2,7 +2,6 @@ package documents
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -98,14 +97,7 @@ func (s Standard) Verdict(now time.Time, loc *time.Location) (text string, met b
 // ReportPDF renders a handling report.
 func ReportPDF(r Report) ([]byte, error) {
 	loc := r.Office.loc()
-	d := newDoc("Laporan Penanganan "+r.CaseNumber, strings.Join(r.Office.LetterheadLines, " "), r.PrintedAt)
-	printed := "RAHASIA - memuat data pribadi korban. Dicetak " + DateTime(r.PrintedAt, loc)
-	if r.PrintedBy != "" {
-		printed += " oleh " + r.PrintedBy
-	}
-	d.footer(printed)
-	d.AddPage()
-	d.letterhead(r.Office)
+	d := newPrintedDoc(r.Office, "Laporan Penanganan "+r.CaseNumber, "RAHASIA - memuat data pribadi korban.", r.PrintedAt, r.PrintedBy)
 
 	const lh = 5.2
 	d.font("B", 13)

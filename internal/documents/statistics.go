@@ -116,14 +116,7 @@ func (d doc) table(t Table) {
 // StatsReportPDF renders the statistics report.
 func StatsReportPDF(r StatsReport) ([]byte, error) {
 	loc := r.Office.loc()
-	d := newDoc("Laporan Data Kekerasan "+r.Period, strings.Join(r.Office.LetterheadLines, " "), r.PrintedAt)
-	printed := "Data agregat tanpa identitas. Dicetak " + DateTime(r.PrintedAt, loc)
-	if r.PrintedBy != "" {
-		printed += " oleh " + r.PrintedBy
-	}
-	d.footer(printed)
-	d.AddPage()
-	d.letterhead(r.Office)
+	d := newPrintedDoc(r.Office, "Laporan Data Kekerasan "+r.Period, "Data agregat tanpa identitas.", r.PrintedAt, r.PrintedBy)
 
 	d.font("B", 13)
 	d.MultiCell(textWidth, 6.5, "LAPORAN DATA KEKERASAN TERHADAP PEREMPUAN DAN ANAK", "", "C", false)
@@ -185,15 +178,7 @@ type EntrySheet struct {
 
 // EntrySheetPDF renders the entry sheet.
 func EntrySheetPDF(s EntrySheet) ([]byte, error) {
-	loc := s.Office.loc()
-	d := newDoc("Lembar Isian SIMFONI-PPA "+s.CaseNumber, strings.Join(s.Office.LetterheadLines, " "), s.PrintedAt)
-	printed := "RAHASIA - memuat data pribadi korban. Dicetak " + DateTime(s.PrintedAt, loc)
-	if s.PrintedBy != "" {
-		printed += " oleh " + s.PrintedBy
-	}
-	d.footer(printed)
-	d.AddPage()
-	d.letterhead(s.Office)
+	d := newPrintedDoc(s.Office, "Lembar Isian SIMFONI-PPA "+s.CaseNumber, "RAHASIA - memuat data pribadi korban.", s.PrintedAt, s.PrintedBy)
 	d.font("B", 13)
 	d.MultiCell(textWidth, 6.5, "LEMBAR ISIAN SIMFONI-PPA", "", "C", false)
 	d.font("", 11)
